@@ -1,0 +1,57 @@
+package io.llmgateway.contracts.events;
+
+/**
+ * Names of the Redis keys that more than one service touches. A prefix (empty in production,
+ * unique per test run) isolates tests that share one Redis. Keys that meet in one command carry the
+ * same hash tag ({@code {acct:ID}}) so they live in one Redis Cluster slot.
+ */
+public record RedisKeys(String prefix) {
+
+    /** Field of a stream entry holding the JSON event. */
+    public static final String DATA_FIELD = "data";
+    /** Field of a stream entry holding the W3C traceparent of the producing span. */
+    public static final String TRACEPARENT_FIELD = "traceparent";
+
+    public RedisKeys {
+        prefix = prefix == null ? "" : prefix;
+    }
+
+    /** Usage events, produced by routing, consumed by metering (group "metering") and auth (group "auth"). */
+    public String usageStream() {
+        return prefix + "gw:usage";
+    }
+
+    /** Usage partition {@code n} of {@code count}; with one partition this is the plain usage stream. */
+    public String usageStream(int n, int count) {
+        return count <= 1 ? usageStream() : prefix + "gw:usage:" + n;
+    }
+
+    /** Usage events a consumer could not process, with the reason. */
+    public String usageDeadLetterStream() {
+        return prefix + "gw:usage:dead";
+    }
+
+    /** Key and account changes, produced by auth, read by every routing replica. */
+    public String keyEventsStream() {
+        return prefix + "gw:key-events";
+    }
+
+    /** Catalog changes, produced by catalog, read by every routing replica. */
+    public String catalogEventsStream() {
+        return prefix + "gw:catalog-events";
+    }
+
+    /**
+     * Micro-dollars reserved or spent by an account but not yet debited from its ledger. Routing adds
+     * a reservation at admission and settles it to the real cost at completion; auth subtracts the cost
+     * once the debit is committed. Available credit = ledger balance - this counter.
+     */
+    public String accountPending(String accountId) {
+        return prefix + "gw:{acct:" + accountId + "}:pending";
+    }
+
+    /** Same as {@link #accountPending} for one key's spending limit (same hash slot as its account). */
+    public String keyPending(String accountId, String keyHash) {
+        return prefix + "gw:{acct:" + accountId + "}:key:" + keyHash + ":pending";
+    }
+}

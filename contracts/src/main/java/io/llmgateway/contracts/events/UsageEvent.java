@@ -1,0 +1,55 @@
+package io.llmgateway.contracts.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * One finished request (success, failure or cancellation), written by routing to the usage stream
+ * after the response is complete. Consumers key on {@code generationId}: a redelivered event must
+ * never count or charge twice.
+ *
+ * <p>{@code cost} is exact USD; {@code costMicros} is the same cost rounded up to whole micro-dollars,
+ * the unit of the Redis pending counters (see {@link RedisKeys#accountPending}).
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record UsageEvent(
+        String generationId,
+        long createdAt,
+        String keyHash,
+        String accountId,
+        String requestedModel,
+        String model,
+        String provider,
+        String endpointId,
+        String providerModel,
+        String upstreamId,
+        List<UsageAttempt> attempts,
+        long promptTokens,
+        long completionTokens,
+        long reasoningTokens,
+        long cachedTokens,
+        boolean tokensEstimated,
+        BigDecimal cost,
+        long costMicros,
+        long latencyMs,
+        Long ttftMs,
+        long generationTimeMs,
+        boolean streamed,
+        boolean cancelled,
+        String status,
+        int httpStatus,
+        String finishReason,
+        String nativeFinishReason,
+        String errorMessage,
+        String appReferer,
+        String appTitle,
+        String traceparent) {
+
+    public static final String STATUS_SUCCESS = "success";
+    public static final String STATUS_ERROR = "error";
+    public static final String STATUS_CANCELLED = "cancelled";
+}
