@@ -1,0 +1,253 @@
+package io.llmgateway.system.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.testsupport.InfraLocator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole suite, packaged, running as real processes: the simulator and the four services on free
+ * ports, against the machine's real Redis and PostgreSQL, with private databases and a private Redis
+ * key prefix. Started once per test JVM and shared by every system test; stopped (and its databases
+ * dropped) when the JVM exits.
+ */
+public final class GatewaySuite {
+
+    public static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static GatewaySuite instance;
+
+    private final Path repoRoot;
+    private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String operatorToken = UUID.randomUUID().toString();
+    private final InfraLocator.Postgres postgres = InfraLocator.postgres();
+    private final InfraLocator.Redis redis = InfraLocator.redis();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new HashMap<>();
+    private String apiKey;
+    private String managementKey;
+    private String accountId;
+
+    private GatewaySuite(Path repoRoot) {
+        this.repoRoot = repoRoot;
+    }
+
+    public static synchronized GatewaySuite get() {
+        if (instance == null) {
+            GatewaySuite suite = new GatewaySuite(locateRepoRoot());
+            try {
+                suite.start();
+            } catch (Exception e) {
+                suite.stop();
+                throw new IllegalStateException("the suite did not start: " + e.getMessage(), e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(suite::stop));
+            instance = suite;
+        }
+        return instance;
+    }
+
+    private void start() throws Exception {
+        for (String module : List.of("provider-simulator", "catalog-service", "auth-service", "metering-service",
+                "routing-service")) {
+            ports.put(module, ServiceProcess.freePort());
+        }
+        for (String db : List.of("catalog", "auth", "metering")) {
+            sql("CREATE DATABASE " + database(db));
+        }
+        for (String module : ports.keySet().stream().sorted().toList()) {
+            services.put(module, ServiceProcess.start(repoRoot, module, ports.get(module), environment(module),
+                    List.of()));
+        }
+        for (ServiceProcess service : services.values()) {
+            service.awaitReady(Duration.ofSeconds(150));
+        }
+        bootstrapAccount();
+    }
+
+    private Map<String, String> environment(String module) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_REDIS_HOSTS", redis.url());
+        env.put("GATEWAY_REDIS_PREFIX", "sys:" + runId + ":");
+        env.put("GATEWAY_OPERATOR_TOKEN", operatorToken);
+        env.put("GATEWAY_CATALOG_URL", local("catalog-service"));
+        env.put("GATEWAY_AUTH_URL", local("auth-service"));
+        env.put("GATEWAY_METERING_URL", local("metering-service"));
+        env.put("GATEWAY_SIMULATOR_URL", local("provider-simulator"));
+        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        String db = switch (module) {
+            case "catalog-service" -> "catalog";
+            case "auth-service" -> "auth";
+            case "metering-service" -> "metering";
+            default -> null;
+        };
+        if (db != null) {
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database(db)));
+            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database(db)));
+            env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
+            env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        }
+        return env;
+    }
+
+    private void bootstrapAccount() throws IOException, InterruptedException {
+        Account account = createAccount("25.00");
+        accountId = account.accountId();
+        managementKey = account.managementKey();
+        apiKey = account.inferenceKey();
+    }
+
+    /** A new account with its own credits, management key and inference key. */
+    public Account createAccount(String credits) throws IOException, InterruptedException {
+        JsonNode created = post(local("auth-service") + "/admin/accounts", operatorToken,
+                "{\"name\":\"system-test\",\"credits\":\"" + credits + "\"}");
+        String mgmt = created.path("management_key").asText();
+        JsonNode key = post(baseUrl() + "/keys", mgmt, "{\"name\":\"system-test inference\"}");
+        return new Account(created.path("account_id").asText(), mgmt, key.path("key").asText(),
+                key.path("data").path("hash").asText());
+    }
+
+    public record Account(String accountId, String managementKey, String inferenceKey, String inferenceKeyHash) {
+    }
+
+    public JsonNode post(String url, String bearer, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("POST", url, bearer, body);
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    public HttpResponse<String> send(String method, String url, String bearer, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Configures one simulated provider (see provider-simulator/README.md). */
+    public void simulate(String provider, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("PUT", simulatorUrl() + "/sim/providers/" + provider, null, json);
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("simulator refused " + json + ": " + response.body());
+        }
+    }
+
+    public void resetSimulator() throws IOException, InterruptedException {
+        send("DELETE", simulatorUrl() + "/sim/providers", null, null);
+    }
+
+    public String baseUrl() {
+        return local("routing-service") + "/api/v1";
+    }
+
+    public String simulatorUrl() {
+        return local("provider-simulator");
+    }
+
+    public String serviceUrl(String module) {
+        return local(module);
+    }
+
+    public ServiceProcess service(String module) {
+        return services.get(module);
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public String managementKey() {
+        return managementKey;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public String operatorToken() {
+        return operatorToken;
+    }
+
+    public String redisPrefix() {
+        return "sys:" + runId + ":";
+    }
+
+    public InfraLocator.Redis redis() {
+        return redis;
+    }
+
+    public Path repoRoot() {
+        return repoRoot;
+    }
+
+    private String local(String module) {
+        return "http://127.0.0.1:" + ports.get(module);
+    }
+
+    private String database(String name) {
+        return "gw_sys_" + runId + "_" + name;
+    }
+
+    private synchronized void stop() {
+        List<ServiceProcess> running = new java.util.ArrayList<>(services.values());
+        java.util.Collections.reverse(running);
+        for (ServiceProcess service : running) {
+            try {
+                service.close();
+            } catch (Exception e) {
+                // best effort at shutdown
+            }
+        }
+        services.clear();
+        for (String db : List.of("catalog", "auth", "metering")) {
+            try {
+                sql("DROP DATABASE IF EXISTS " + database(db) + " WITH (FORCE)");
+            } catch (RuntimeException e) {
+                // best effort at shutdown
+            }
+        }
+    }
+
+    private void sql(String statement) {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(),
+                postgres.password())) {
+            connection.createStatement().execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL refused '" + statement + "': " + e.getMessage(), e);
+        }
+    }
+
+    static Path locateRepoRoot() {
+        String configured = System.getProperty("gateway.repo.root");
+        Path candidate = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
+        for (Path p = candidate.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("services")) && Files.exists(p.resolve("routing-service"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root from " + candidate);
+    }
+}
