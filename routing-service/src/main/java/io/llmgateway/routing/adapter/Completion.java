@@ -1,0 +1,12 @@
+package io.llmgateway.routing.adapter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.llmgateway.routing.model.TokenUsage;
+
+/**
+ * A whole (non-streamed) answer translated to OpenAI shape: {@code choices} holds OpenAI choice
+ * objects with normalised {@code finish_reason} and {@code native_finish_reason} already set.
+ */
+public record Completion(ArrayNode choices, TokenUsage usage, String upstreamId, String systemFingerprint,
+        String finishReason, String nativeFinishReason) {
+}

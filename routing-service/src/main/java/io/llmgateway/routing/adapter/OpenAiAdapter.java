@@ -1,0 +1,144 @@
+package io.llmgateway.routing.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.routing.model.Candidate;
+import io.llmgateway.routing.model.TokenUsage;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** OpenAI-compatible providers: the request passes through with the model renamed and our own fields removed. */
+@ApplicationScoped
+public class OpenAiAdapter implements ProviderAdapter {
+
+    /** Fields only the gateway understands; providers may reject them. */
+    static final List<String> GATEWAY_FIELDS = List.of("models", "provider", "route", "transforms", "usage", "plugins",
+            "reasoning", "debug", "session_id", "trace");
+
+    @Override
+    public String name() {
+        return "openai";
+    }
+
+    @Override
+    public UpstreamCall request(ObjectNode chatRequest, Candidate candidate, boolean stream, String credential) {
+        ObjectNode body = chatRequest.deepCopy();
+        JsonNode reasoning = body.get("reasoning");
+        body.remove(GATEWAY_FIELDS);
+        if (reasoning != null && reasoning.hasNonNull("effort") && !body.has("reasoning_effort")) {
+            body.put("reasoning_effort", reasoning.get("effort").asText());
+        }
+        body.put("model", candidate.endpoint().providerModel());
+        if (stream) {
+            body.put("stream", true);
+            // usage in the last chunk is what we bill from
+            ObjectNode options = body.has("stream_options") && body.get("stream_options").isObject()
+                    ? (ObjectNode) body.get("stream_options") : body.putObject("stream_options");
+            options.put("include_usage", true);
+        } else {
+            body.remove("stream");
+            body.remove("stream_options");
+        }
+        Map<String, String> headers = new HashMap<>();
+        headers.put("content-type", "application/json");
+        if (credential != null) {
+            headers.put("authorization", "Bearer " + credential);
+        }
+        return new UpstreamCall(trim(candidate.provider().baseUrl()) + "/chat/completions", headers, Json.buffer(body));
+    }
+
+    @Override
+    public Completion response(JsonNode body) {
+        JsonNode choices = body.get("choices");
+        if (choices == null || !choices.isArray()) {
+            throw new IllegalArgumentException("provider answer has no choices");
+        }
+        ArrayNode out = Json.NODES.arrayNode();
+        String finish = null;
+        String nativeFinish = null;
+        for (JsonNode c : choices) {
+            ObjectNode choice = ((ObjectNode) c).deepCopy();
+            String nat = Json.text(c, "finish_reason");
+            choice.put("finish_reason", normalise(nat));
+            choice.put("native_finish_reason", nat);
+            if (finish == null) {
+                finish = normalise(nat);
+                nativeFinish = nat;
+            }
+            out.add(choice);
+        }
+        return new Completion(out, usage(body.get("usage")), Json.text(body, "id"), Json.text(body, "system_fingerprint"),
+                finish, nativeFinish);
+    }
+
+    @Override
+    public StreamDecoder decoder(StreamSink sink) {
+        return (event, data) -> {
+            if (data.equals("[DONE]")) {
+                sink.done();
+                return;
+            }
+            JsonNode chunk = Json.parse(data);
+            if (chunk.has("error")) {
+                sink.fail(Json.text(chunk.get("error"), "message"));
+                return;
+            }
+            sink.meta(Json.text(chunk, "id"), Json.text(chunk, "system_fingerprint"));
+            JsonNode choices = chunk.get("choices");
+            if (choices != null) {
+                for (JsonNode c : choices) {
+                    String nat = Json.text(c, "finish_reason");
+                    JsonNode delta = c.get("delta");
+                    sink.delta(c.path("index").asInt(0), delta != null && delta.isObject() ? (ObjectNode) delta
+                            : Json.object(), normalise(nat), nat);
+                }
+            }
+            if (chunk.hasNonNull("usage")) {
+                sink.usage(usage(chunk.get("usage")));
+            }
+        };
+    }
+
+    @Override
+    public UpstreamError error(int status, JsonNode body) {
+        JsonNode err = body == null ? null : body.get("error");
+        if (err == null || !err.isObject()) {
+            return new UpstreamError(status, null, body != null && body.isTextual() ? body.asText() : "HTTP " + status);
+        }
+        String code = Json.text(err, "code");
+        if (code == null || code.matches("\\d+")) {
+            code = Json.text(err, "type");
+        }
+        return new UpstreamError(status, code, Json.text(err, "message"));
+    }
+
+    static TokenUsage usage(JsonNode u) {
+        if (u == null || !u.isObject()) {
+            return new TokenUsage();
+        }
+        return TokenUsage.of(Json.num(u, "prompt_tokens"), Json.num(u, "completion_tokens"),
+                Json.num(u.get("completion_tokens_details"), "reasoning_tokens"),
+                Json.num(u.get("prompt_tokens_details"), "cached_tokens"));
+    }
+
+    static String normalise(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        return switch (reason) {
+            case "stop", "end_turn", "stop_sequence", "eos" -> "stop";
+            case "length", "max_tokens" -> "length";
+            case "tool_calls", "function_call", "tool_use" -> "tool_calls";
+            case "content_filter", "safety" -> "content_filter";
+            case "error" -> "error";
+            default -> "stop";
+        };
+    }
+
+    static String trim(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

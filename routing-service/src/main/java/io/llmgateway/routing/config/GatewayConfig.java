@@ -1,0 +1,193 @@
+package io.llmgateway.routing.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every routing setting in one place. The {@link Upstream} group is the whole attempt budget: the
+ * worst case a client waits is bounded by these numbers alone (see README "Attempt budget").
+ */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    RedisSettings redis();
+
+    Catalog catalog();
+
+    Auth auth();
+
+    Metering metering();
+
+    /** Largest accepted request body; bigger bodies get 413. */
+    @WithDefault("4194304")
+    int maxBodyBytes();
+
+    Keys keys();
+
+    Credits credits();
+
+    Limits limits();
+
+    Upstream upstream();
+
+    Health health();
+
+    Usage usage();
+
+    Stream stream();
+
+    interface RedisSettings {
+        Optional<String> prefix();
+    }
+
+    interface Catalog {
+        @WithDefault("http://localhost:8081")
+        String url();
+
+        /** Safety-net refetch (answered 304 when nothing changed); events normally trigger refetches. */
+        @WithDefault("30s")
+        Duration refreshInterval();
+    }
+
+    interface Auth {
+        @WithDefault("http://localhost:8082")
+        String url();
+    }
+
+    interface Metering {
+        @WithDefault("http://localhost:8083")
+        String url();
+    }
+
+    interface Keys {
+        /** A cached key state is refetched after this, even without an event. */
+        @WithDefault("60s")
+        Duration ttl();
+
+        /** How long an unknown key is remembered as unknown. */
+        @WithDefault("5s")
+        Duration negativeTtl();
+    }
+
+    interface Credits {
+        /** Completion tokens expected when max_tokens is larger or absent. */
+        @WithDefault("512")
+        int typicalCompletionTokens();
+
+        /** Pending counters expire so a crashed replica's reservations heal by themselves. */
+        @WithDefault("600")
+        int pendingTtlSeconds();
+    }
+
+    interface Limits {
+        /** Requests per minute for keys whose state carries no rpm. */
+        @WithDefault("600")
+        int defaultRpm();
+
+        @WithDefault("20")
+        int freeRpm();
+
+        @WithDefault("200")
+        int freeDaily();
+    }
+
+    interface Upstream {
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** A silent provider is cut after this and the request fails over. */
+        @WithDefault("15s")
+        Duration firstByteTimeout();
+
+        /** Whole non-streamed answer, and the whole stream. */
+        @WithDefault("300s")
+        Duration totalTimeout();
+
+        /** Longest silence between two stream chunks once tokens flow. */
+        @WithDefault("30s")
+        Duration interChunkTimeout();
+
+        /** Total upstream attempts for one request, across endpoints and models. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** Attempts on one endpoint (1 = no retry on the same endpoint). */
+        @WithDefault("2")
+        int maxAttemptsPerEndpoint();
+
+        @WithDefault("100ms")
+        Duration backoffBase();
+
+        @WithDefault("1s")
+        Duration backoffMax();
+
+        /** A Retry-After up to this is waited for on the same endpoint; longer ones fail over. */
+        @WithDefault("2s")
+        Duration retryAfterMax();
+
+        /** Connections kept per upstream host. */
+        @WithDefault("256")
+        int poolSize();
+
+        /** Concurrent calls per endpoint, and how many may queue behind them. */
+        @WithDefault("512")
+        int bulkhead();
+
+        @WithDefault("1024")
+        int bulkheadQueue();
+
+        CircuitBreaker circuitBreaker();
+    }
+
+    interface CircuitBreaker {
+        @WithDefault("10")
+        int requestVolume();
+
+        @WithDefault("0.5")
+        double failureRatio();
+
+        @WithDefault("10s")
+        Duration delay();
+
+        @WithDefault("2")
+        int successThreshold();
+    }
+
+    interface Health {
+        /** Failures within the window (shared by all replicas through Redis) that mark an endpoint unhealthy. */
+        @WithDefault("3")
+        int minFailures();
+
+        @WithDefault("0.3")
+        double failureRatio();
+
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
+    interface Usage {
+        /** Events kept in memory while Redis is unreachable; beyond this they go to the spill file. */
+        @WithDefault("50000")
+        int queueCapacity();
+
+        @WithDefault("256")
+        int batchSize();
+
+        @WithDefault("${java.io.tmpdir}/routing-usage-spill")
+        String spillDir();
+
+        @WithDefault("1000000")
+        long streamMaxLen();
+    }
+
+    interface Stream {
+        /** Delay of the first ": OPENROUTER PROCESSING" line; before it, failures still get a real status. */
+        @WithDefault("1s")
+        Duration firstKeepalive();
+
+        @WithDefault("1s")
+        Duration keepaliveInterval();
+    }
+}

@@ -1,0 +1,138 @@
+package io.llmgateway.routing.service;
+
+import io.llmgateway.contracts.error.ErrorEnvelope;
+import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.contracts.internal.KeyState;
+import io.llmgateway.routing.adapter.AnthropicAdapter;
+import io.llmgateway.routing.adapter.GeminiAdapter;
+import io.llmgateway.routing.adapter.Json;
+import io.llmgateway.routing.adapter.OpenAiAdapter;
+import io.llmgateway.routing.adapter.ProviderAdapter;
+import io.llmgateway.routing.client.HttpClients;
+import io.llmgateway.routing.config.GatewayConfig;
+import io.llmgateway.routing.model.Candidate;
+import io.llmgateway.routing.model.ChatRequest;
+import io.llmgateway.routing.stream.UsagePublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Entry point of one chat/completions request: key check, parsing, selection and admission, then
+ * hands over to an {@link Exchange} that runs the attempts and writes the answer.
+ */
+@ApplicationScoped
+public class ChatService {
+
+    final RequestParser parser;
+    final KeyCache keyCache;
+    final Selector selector;
+    final Admission admission;
+    final EndpointHealth health;
+    final HttpClients clients;
+    final UsagePublisher usage;
+    final GatewayConfig config;
+    final Vertx vertx;
+    final MeterRegistry metrics;
+    final Tracer tracer;
+    final Map<String, ProviderAdapter> adapters;
+
+    public ChatService(RequestParser parser, KeyCache keyCache, Selector selector, Admission admission,
+            EndpointHealth health, HttpClients clients, UsagePublisher usage, GatewayConfig config, Vertx vertx,
+            MeterRegistry metrics, Tracer tracer, OpenAiAdapter openai, AnthropicAdapter anthropic, GeminiAdapter gemini) {
+        this.parser = parser;
+        this.keyCache = keyCache;
+        this.selector = selector;
+        this.admission = admission;
+        this.health = health;
+        this.clients = clients;
+        this.usage = usage;
+        this.config = config;
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.tracer = tracer;
+        this.adapters = Map.of(openai.name(), openai, anthropic.name(), anthropic, gemini.name(), gemini);
+    }
+
+    public void handle(RoutingContext ctx, boolean legacy) {
+        long started = System.nanoTime();
+        try {
+            String auth = ctx.request().getHeader("Authorization");
+            if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.length() <= 7) {
+                throw GatewayException.unauthorized("Missing API key: send 'Authorization: Bearer <key>'");
+            }
+            String keyHash = KeyCache.hash(auth.substring(7).trim());
+            ChatRequest request = parser.parse(ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer()
+                    : ctx.body().buffer(), legacy);
+            keyCache.lookup(keyHash).onComplete(ar -> {
+                try {
+                    if (ar.failed()) {
+                        throw new GatewayException(503, "Key verification unavailable; retry shortly");
+                    }
+                    admit(ctx, request, check(ar.result()), started);
+                } catch (GatewayException e) {
+                    fail(ctx, e);
+                } catch (RuntimeException e) {
+                    fail(ctx, new GatewayException(500, "Internal error; the request was not completed"));
+                }
+            });
+        } catch (GatewayException e) {
+            fail(ctx, e);
+        }
+    }
+
+    private static KeyState check(Optional<KeyState> found) {
+        KeyState key = found.orElseThrow(() -> GatewayException.unauthorized("Invalid API key"));
+        if (key.disabled()) {
+            throw GatewayException.unauthorized("API key is disabled");
+        }
+        if (key.isExpired(java.time.Instant.now())) {
+            throw GatewayException.unauthorized("API key has expired");
+        }
+        if (key.isManagement()) {
+            throw GatewayException.forbidden("Management keys cannot be used for inference; use an inference key");
+        }
+        return key;
+    }
+
+    private void admit(RoutingContext ctx, ChatRequest request, KeyState key, long started) {
+        List<Candidate> candidates = selector.candidates(request);
+        Candidate first = candidates.get(0);
+        long reservation = Admission.micros(Pricer.expected(first, request.promptTokenEstimate(), request.maxTokens(),
+                config.credits().typicalCompletionTokens()));
+        boolean free = Selector.isFreeVariant(first.model().id()) || request.models().stream().anyMatch(Selector::isFreeVariant);
+        long tokens = request.promptTokenEstimate() + (request.maxTokens() == null
+                ? config.credits().typicalCompletionTokens()
+                : Math.min(request.maxTokens(), config.credits().typicalCompletionTokens()));
+        admission.admit(key, keyCache.accountBalance(key), free, tokens, reservation).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(ctx, ar.cause() instanceof GatewayException ge ? ge
+                        : new GatewayException(503, "Gateway state store unavailable; retry shortly"));
+                return;
+            }
+            Admission.Ticket ticket = ar.result();
+            ctx.response().putHeader("X-RateLimit-Limit", Integer.toString(ticket.limit()));
+            ctx.response().putHeader("X-RateLimit-Remaining", Integer.toString(Math.max(0, ticket.remaining())));
+            new Exchange(this, ctx, request, key, candidates, ticket, started).start();
+        });
+    }
+
+    public static void fail(RoutingContext ctx, GatewayException e) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        if (ctx.response().headWritten()) {
+            ctx.response().end();
+            return;
+        }
+        ctx.response().setStatusCode(e.status());
+        e.headers().forEach(ctx.response()::putHeader);
+        ctx.response().putHeader("Content-Type", "application/json");
+        ctx.response().end(Json.buffer(Json.MAPPER.valueToTree(ErrorEnvelope.of(e.status(), e.getMessage(), e.metadata()))));
+    }
+}

@@ -1,0 +1,763 @@
+package io.llmgateway.routing.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.contracts.events.UsageAttempt;
+import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.contracts.internal.KeyState;
+import io.llmgateway.routing.adapter.Completion;
+import io.llmgateway.routing.adapter.Json;
+import io.llmgateway.routing.adapter.ProviderAdapter;
+import io.llmgateway.routing.adapter.SseParser;
+import io.llmgateway.routing.adapter.StreamDecoder;
+import io.llmgateway.routing.adapter.StreamSink;
+import io.llmgateway.routing.adapter.UpstreamCall;
+import io.llmgateway.routing.adapter.UpstreamError;
+import io.llmgateway.routing.model.Candidate;
+import io.llmgateway.routing.model.ChatRequest;
+import io.llmgateway.routing.model.TokenUsage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One admitted request, from its first upstream attempt to the usage event. All callbacks run on
+ * the request's event-loop context, so the state below needs no locks. Retries and fail-over happen
+ * only until the first token reached the client; after that a failure ends the stream with an error
+ * chunk.
+ */
+final class Exchange implements StreamSink {
+
+    private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Buffer PROCESSING = Buffer.buffer(": OPENROUTER PROCESSING\n\n");
+    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+    private final ChatService svc;
+    private final RoutingContext ctx;
+    private final ChatRequest request;
+    private final KeyState key;
+    private final List<Candidate> candidates;
+    private final Admission.Ticket ticket;
+    private final long started;
+    private final Context context;
+    private final String generationId;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final List<UsageAttempt> attempts = new ArrayList<>();
+    private final String traceparent;
+    private final Span span;
+
+    private int candidateIndex;
+    private int triesOnCandidate;
+    private int attemptsUsed;
+    private int contextLimitFailed = -1;
+    private HttpClientRequest upstreamRequest;
+    private long upstreamNanos;
+    private long attemptStarted;
+    private long keepaliveTimer = -1;
+    private long idleTimer = -1;
+    private boolean headersSent;
+    private boolean firstTokenSent;
+    private boolean finished;
+    private boolean cancelled;
+    private Long ttftMs;
+    private long firstByteNanos;
+    // stream state
+    private Candidate active;
+    private TokenUsage streamUsage = new TokenUsage();
+    private final StringBuilder streamed = new StringBuilder();
+    private String finishReason;
+    private String nativeFinishReason;
+    private String upstreamId;
+    private String fingerprint;
+    private boolean upstreamDone;
+
+    Exchange(ChatService svc, RoutingContext ctx, ChatRequest request, KeyState key, List<Candidate> candidates,
+            Admission.Ticket ticket, long started) {
+        this.svc = svc;
+        this.ctx = ctx;
+        this.request = request;
+        this.key = key;
+        this.candidates = candidates;
+        this.ticket = ticket;
+        this.started = started;
+        this.context = svc.vertx.getOrCreateContext();
+        this.generationId = newGenerationId();
+        this.span = svc.tracer.spanBuilder("chat " + request.models().get(0)).setSpanKind(SpanKind.INTERNAL)
+                .setAttribute("gen_ai.request.model", request.models().get(0))
+                .setAttribute("gen_ai.operation.name", "chat").startSpan();
+        SpanContext sc = span.getSpanContext();
+        this.traceparent = sc.isValid() ? "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex()
+                : null;
+    }
+
+    void start() {
+        ctx.response().closeHandler(v -> onClientGone());
+        ctx.response().putHeader("X-Generation-Id", generationId);
+        if (request.stream()) {
+            keepaliveTimer = svc.vertx.setTimer(svc.config.stream().firstKeepalive().toMillis(), t -> keepalive());
+        }
+        next();
+    }
+
+    // ---------------------------------------------------------------- attempts
+
+    private void next() {
+        if (finished) {
+            return;
+        }
+        int max = svc.config.upstream().maxAttempts();
+        while (candidateIndex < candidates.size()) {
+            Candidate c = candidates.get(candidateIndex);
+            if (contextLimitFailed >= 0 && c.contextLength() <= contextLimitFailed) {
+                candidateIndex++; // a prompt too long here is too long on any endpoint not larger
+                triesOnCandidate = 0;
+                continue;
+            }
+            if (attemptsUsed >= max) {
+                break;
+            }
+            attempt(c);
+            return;
+        }
+        giveUp();
+    }
+
+    private void moveOn() {
+        candidateIndex++;
+        triesOnCandidate = 0;
+        next();
+    }
+
+    private void attempt(Candidate c) {
+        ProviderAdapter adapter = svc.adapters.get(c.provider().adapter() == null ? "openai" : c.provider().adapter());
+        if (adapter == null) {
+            attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 0, "unsupported_adapter", 0,
+                    "adapter " + c.provider().adapter() + " unknown"));
+            moveOn();
+            return;
+        }
+        attemptsUsed++;
+        triesOnCandidate++;
+        attemptStarted = System.nanoTime();
+        String credential = c.provider().credentialRef() == null ? null : System.getenv(c.provider().credentialRef());
+        UpstreamCall call = adapter.request(request.body(), c, request.stream(), credential);
+        Span attemptSpan = svc.tracer.spanBuilder("chat " + c.endpoint().providerModel()).setSpanKind(SpanKind.CLIENT)
+                .setParent(io.opentelemetry.context.Context.current().with(span))
+                .setAttribute("gen_ai.system", c.providerSlug())
+                .setAttribute("gen_ai.request.model", c.model().id())
+                .setAttribute("gen_ai.response.model", c.endpoint().providerModel()).startSpan();
+        CompletionStage<Object> stage = svc.health.guarded(c.endpointId(), () -> send(adapter, call));
+        stage.whenComplete((result, error) -> context.runOnContext(v -> {
+            long latency = (System.nanoTime() - attemptStarted) / 1_000_000;
+            if (error == null) {
+                attemptSpan.setAttribute("http.response.status_code", 200).end();
+                svc.health.record(c.endpointId(), true);
+                attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 200, "success", latency, null));
+                active = c;
+                if (request.stream()) {
+                    streamStarted(adapter, (Object[]) result);
+                } else {
+                    respond(c, (Completion) result);
+                }
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof EndpointHealth.ClientFault cf) {
+                cause = cf.getCause();
+            }
+            attemptSpan.setAttribute("error.type", cause.getClass().getSimpleName()).end();
+            if (!(cause instanceof AttemptFailure f)) {
+                // circuit open or bulkhead full: not an attempt on the wire, try the next endpoint
+                attemptsUsed--;
+                attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 503,
+                        cause.getClass().getSimpleName().contains("Bulkhead") ? "bulkhead_full" : "circuit_open", 0, null));
+                moveOn();
+                return;
+            }
+            if (!f.clientFault()) {
+                svc.health.record(c.endpointId(), false);
+            }
+            attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), f.status,
+                    f.timeout ? "timeout" : "error", latency, f.getMessage()));
+            if (cancelled) {
+                finishCancelled();
+                return;
+            }
+            if (f.error != null && f.error.contentPolicy()) {
+                giveUp(new GatewayException(403, "Rejected by the provider's content policy: " + f.error.message(),
+                        Map.of("provider_name", c.providerName(), "reasons", String.valueOf(f.error.message()))));
+                return;
+            }
+            if (f.error != null && f.error.contextLengthExceeded()) {
+                contextLimitFailed = c.contextLength();
+                moveOn();
+                return;
+            }
+            if (f.clientFault()) {
+                giveUp(new GatewayException(f.status, f.error != null && f.error.message() != null ? f.error.message()
+                        : "The provider rejected the request (HTTP " + f.status + ")",
+                        Map.of("provider_name", c.providerName())));
+                return;
+            }
+            long delay = retryDelay(f);
+            if (delay >= 0 && triesOnCandidate < svc.config.upstream().maxAttemptsPerEndpoint()) {
+                svc.vertx.setTimer(Math.max(1, delay), t -> next());
+            } else {
+                moveOn();
+            }
+        }));
+    }
+
+    /** -1 = fail over now; else milliseconds to wait before retrying the same endpoint. */
+    private long retryDelay(AttemptFailure f) {
+        if (!f.retryable() || f.timeout) {
+            return -1; // a silent endpoint is not waited on twice
+        }
+        if (f.retryAfterMs >= 0) {
+            return f.retryAfterMs <= svc.config.upstream().retryAfterMax().toMillis() ? f.retryAfterMs : -1;
+        }
+        long base = svc.config.upstream().backoffBase().toMillis() << Math.max(0, triesOnCandidate - 1);
+        long capped = Math.min(base, svc.config.upstream().backoffMax().toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    /**
+     * Sends one attempt. Completes with the translated {@link Completion} (JSON), or with
+     * {response, first chunk} once the first stream bytes arrived; fails with {@link AttemptFailure}.
+     */
+    private CompletionStage<Object> send(ProviderAdapter adapter, UpstreamCall call) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(call.url());
+        call.headers().forEach(options::putHeader);
+        long ttfb = svc.config.upstream().firstByteTimeout().toMillis();
+        long sentAt = System.nanoTime();
+        long[] timer = new long[] { svc.vertx.setTimer(ttfb, t -> {
+            if (upstreamRequest != null) {
+                upstreamRequest.reset();
+            }
+            result.completeExceptionally(new AttemptFailure(0, null, -1, true, "no first byte within " + ttfb + " ms"));
+        }) };
+        svc.clients.upstream().request(options).onFailure(e -> {
+            svc.vertx.cancelTimer(timer[0]);
+            result.completeExceptionally(new AttemptFailure(0, null, -1, false, "connection failed: " + e.getMessage()));
+        }).onSuccess(req -> {
+            upstreamRequest = req;
+            req.exceptionHandler(e -> {
+                svc.vertx.cancelTimer(timer[0]);
+                result.completeExceptionally(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()));
+            });
+            req.send(call.body()).onFailure(e -> {
+                svc.vertx.cancelTimer(timer[0]);
+                result.completeExceptionally(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()));
+            }).onSuccess(resp -> {
+                int status = resp.statusCode();
+                if (status >= 300 || !request.stream()) {
+                    resp.body().onComplete(ar -> {
+                        svc.vertx.cancelTimer(timer[0]);
+                        upstreamNanos += System.nanoTime() - sentAt;
+                        if (ar.failed()) {
+                            result.completeExceptionally(new AttemptFailure(0, null, -1, false,
+                                    "upstream body failed: " + ar.cause().getMessage()));
+                            return;
+                        }
+                        if (status >= 300) {
+                            AttemptFailure f = failure(adapter, resp, ar.result());
+                            // client faults complete the stage without tripping the breaker
+                            result.completeExceptionally(f.clientFault() ? new EndpointHealth.ClientFault(f) : f);
+                            return;
+                        }
+                        try {
+                            result.complete(adapter.response(Json.parse(ar.result())));
+                        } catch (RuntimeException e) {
+                            result.completeExceptionally(new AttemptFailure(502, null, -1, false,
+                                    "malformed provider answer: " + e.getMessage()));
+                        }
+                    });
+                    return;
+                }
+                // stream: success means the first body bytes arrived; no token has reached the client yet
+                resp.pause();
+                resp.exceptionHandler(e -> {
+                    svc.vertx.cancelTimer(timer[0]);
+                    result.completeExceptionally(new AttemptFailure(0, null, -1, false, "upstream cut: " + e.getMessage()));
+                });
+                resp.endHandler(v -> {
+                    svc.vertx.cancelTimer(timer[0]);
+                    result.completeExceptionally(new AttemptFailure(502, null, -1, false, "upstream ended without data"));
+                });
+                resp.handler(first -> {
+                    svc.vertx.cancelTimer(timer[0]);
+                    resp.pause();
+                    resp.handler(null);
+                    resp.endHandler(null);
+                    resp.exceptionHandler(null);
+                    firstByteNanos = System.nanoTime();
+                    upstreamNanos += firstByteNanos - sentAt;
+                    result.complete(new Object[] { resp, first });
+                });
+                resp.resume();
+            });
+        });
+        if (request.stream()) {
+            return result;
+        }
+        long total = svc.config.upstream().totalTimeout().toMillis();
+        long totalTimer = svc.vertx.setTimer(total, t -> {
+            if (upstreamRequest != null) {
+                upstreamRequest.reset();
+            }
+            result.completeExceptionally(new AttemptFailure(0, null, -1, true, "no answer within " + total + " ms"));
+        });
+        return result.whenComplete((r, e) -> svc.vertx.cancelTimer(totalTimer));
+    }
+
+    private static AttemptFailure failure(ProviderAdapter adapter, HttpClientResponse resp, Buffer body) {
+        JsonNode json;
+        try {
+            json = Json.parse(body);
+        } catch (RuntimeException e) {
+            json = Json.NODES.textNode(body.length() > 200 ? body.getString(0, 200) : body.toString());
+        }
+        UpstreamError error = adapter.error(resp.statusCode(), json);
+        long retryAfter = -1;
+        String ra = resp.getHeader("Retry-After");
+        if (ra != null) {
+            try {
+                retryAfter = (long) (Double.parseDouble(ra.trim()) * 1000);
+            } catch (NumberFormatException ignored) {
+                retryAfter = -1;
+            }
+        }
+        return new AttemptFailure(resp.statusCode(), error, retryAfter, false,
+                "HTTP " + resp.statusCode() + (error.message() == null ? "" : ": " + error.message()));
+    }
+
+    // ---------------------------------------------------------------- JSON answer
+
+    private void respond(Candidate c, Completion completion) {
+        if (finished) {
+            return;
+        }
+        TokenUsage u = completion.usage();
+        boolean estimated = false;
+        if (!u.present) {
+            estimated = true;
+            StringBuilder text = new StringBuilder();
+            completion.choices().forEach(ch -> text.append(Json.contentText(ch.path("message").get("content"))));
+            u = TokenUsage.of(Tokens.prompt(request.body()), Tokens.count(text.toString()), 0, 0);
+        }
+        BigDecimal cost = Pricer.cost(c, u);
+        ObjectNode out = Json.object();
+        out.put("id", generationId);
+        out.put("provider", c.providerName());
+        out.put("model", c.model().id());
+        out.put("object", request.legacyCompletion() ? "text_completion" : "chat.completion");
+        out.put("created", created);
+        ArrayNode choices = completion.choices();
+        if (request.legacyCompletion()) {
+            ArrayNode legacy = Json.NODES.arrayNode();
+            for (JsonNode ch : choices) {
+                legacy.addObject().put("index", ch.path("index").asInt()).put("text",
+                        Json.contentText(ch.path("message").get("content")))
+                        .put("finish_reason", Json.text(ch, "finish_reason"))
+                        .put("native_finish_reason", Json.text(ch, "native_finish_reason"));
+            }
+            choices = legacy;
+        }
+        out.set("choices", choices);
+        out.put("system_fingerprint", completion.systemFingerprint());
+        out.set("usage", usageJson(u, cost));
+        ctx.response().putHeader("Content-Type", "application/json");
+        ctx.response().putHeader("X-Gateway-Overhead-Ms", overhead());
+        ctx.response().end(Json.buffer(out));
+        finish(c, u, estimated, cost, UsageEvent.STATUS_SUCCESS, 200, completion.finishReason(),
+                completion.nativeFinishReason(), null, completion.upstreamId());
+    }
+
+    private static ObjectNode usageJson(TokenUsage u, BigDecimal cost) {
+        ObjectNode usage = Json.object();
+        usage.put("prompt_tokens", u.prompt);
+        usage.put("completion_tokens", u.completion);
+        usage.put("total_tokens", u.prompt + u.completion);
+        usage.put("cost", cost);
+        usage.put("is_byok", false);
+        usage.putObject("prompt_tokens_details").put("cached_tokens", u.cached);
+        usage.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning);
+        return usage;
+    }
+
+    private String overhead() {
+        double ms = Math.max(0, (System.nanoTime() - started - upstreamNanos) / 1e6);
+        return String.format(java.util.Locale.ROOT, "%.3f", ms);
+    }
+
+    // ---------------------------------------------------------------- streaming
+
+    private void keepalive() {
+        keepaliveTimer = -1;
+        if (finished || firstTokenSent) {
+            return;
+        }
+        sendStreamHeaders();
+        ctx.response().write(PROCESSING);
+        keepaliveTimer = svc.vertx.setTimer(svc.config.stream().keepaliveInterval().toMillis(), t -> keepalive());
+    }
+
+    private void sendStreamHeaders() {
+        if (headersSent) {
+            return;
+        }
+        headersSent = true;
+        ctx.response().setChunked(true);
+        ctx.response().putHeader("Content-Type", "text/event-stream");
+        ctx.response().putHeader("Cache-Control", "no-cache");
+        ctx.response().putHeader("X-Gateway-Overhead-Ms", overhead());
+    }
+
+    private void streamStarted(ProviderAdapter adapter, Object[] started) {
+        HttpClientResponse resp = (HttpClientResponse) started[0];
+        Buffer first = (Buffer) started[1];
+        if (finished) {
+            resp.request().reset();
+            return;
+        }
+        StreamDecoder decoder = adapter.decoder(this);
+        SseParser parser = new SseParser((event, data) -> {
+            if (finished || upstreamDone) {
+                return;
+            }
+            try {
+                decoder.onEvent(event, data);
+            } catch (RuntimeException e) {
+                fail("malformed event from provider");
+            }
+        });
+        long idle = svc.config.upstream().interChunkTimeout().toMillis();
+        long total = svc.config.upstream().totalTimeout().toMillis();
+        long totalTimer = svc.vertx.setTimer(total, t -> {
+            resp.request().reset();
+            fail("stream exceeded " + total + " ms");
+        });
+        resp.handler(chunk -> {
+            resetIdle(resp, idle);
+            parser.feed(chunk);
+        });
+        resp.exceptionHandler(e -> {
+            svc.vertx.cancelTimer(totalTimer);
+            if (!upstreamDone) {
+                fail("upstream connection lost mid-stream");
+            }
+        });
+        resp.endHandler(v -> {
+            svc.vertx.cancelTimer(totalTimer);
+            cancelIdle();
+            parser.end();
+            if (!finished) {
+                done(); // ended without its sentinel: finish promptly with what we have
+            }
+        });
+        resetIdle(resp, idle);
+        parser.feed(first);
+        resp.resume();
+    }
+
+    private void resetIdle(HttpClientResponse resp, long idle) {
+        cancelIdle();
+        idleTimer = svc.vertx.setTimer(idle, t -> {
+            resp.request().reset();
+            fail("provider stalled for " + idle + " ms");
+        });
+    }
+
+    private void cancelIdle() {
+        if (idleTimer >= 0) {
+            svc.vertx.cancelTimer(idleTimer);
+            idleTimer = -1;
+        }
+    }
+
+    private ObjectNode chunkBase() {
+        ObjectNode chunk = Json.object();
+        chunk.put("id", generationId);
+        chunk.put("provider", active.providerName());
+        chunk.put("model", active.model().id());
+        chunk.put("object", request.legacyCompletion() ? "text_completion" : "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("system_fingerprint", fingerprint);
+        return chunk;
+    }
+
+    private void write(ObjectNode chunk) {
+        sendStreamHeaders();
+        if (keepaliveTimer >= 0) {
+            svc.vertx.cancelTimer(keepaliveTimer);
+            keepaliveTimer = -1;
+        }
+        Buffer b = Buffer.buffer(256).appendString("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n");
+        ctx.response().write(b);
+    }
+
+    @Override
+    public void delta(int index, ObjectNode delta, String finish, String nativeFinish) {
+        if (finished) {
+            return;
+        }
+        JsonNode content = delta.get("content");
+        if (content != null && content.isTextual()) {
+            streamed.append(content.asText());
+        }
+        if (delta.has("reasoning") && delta.get("reasoning").isTextual()) {
+            streamed.append(delta.get("reasoning").asText());
+        }
+        if (finish != null) {
+            finishReason = finish;
+            nativeFinishReason = nativeFinish;
+        }
+        if (!firstTokenSent) {
+            firstTokenSent = true;
+            ttftMs = (System.nanoTime() - started) / 1_000_000;
+        }
+        ObjectNode chunk = chunkBase();
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", index);
+        if (request.legacyCompletion()) {
+            choice.put("text", content == null || content.isNull() ? "" : content.asText());
+        } else {
+            choice.set("delta", delta);
+        }
+        choice.put("finish_reason", finish);
+        choice.put("native_finish_reason", nativeFinish);
+        write(chunk);
+    }
+
+    @Override
+    public void usage(TokenUsage usage) {
+        if (usage.present) {
+            streamUsage = usage;
+        }
+    }
+
+    @Override
+    public void meta(String upstreamId, String systemFingerprint) {
+        if (upstreamId != null && this.upstreamId == null) {
+            this.upstreamId = upstreamId;
+        }
+        if (systemFingerprint != null) {
+            this.fingerprint = systemFingerprint;
+        }
+    }
+
+    @Override
+    public void done() {
+        if (finished) {
+            return;
+        }
+        upstreamDone = true;
+        cancelIdle();
+        TokenUsage u = usageOrEstimate();
+        BigDecimal cost = Pricer.cost(active, u);
+        ObjectNode chunk = chunkBase();
+        chunk.putArray("choices");
+        chunk.set("usage", usageJson(u, cost));
+        write(chunk);
+        ctx.response().end(DONE);
+        finish(active, u, !streamUsage.present, cost, UsageEvent.STATUS_SUCCESS, 200,
+                finishReason == null ? "stop" : finishReason, nativeFinishReason, null, upstreamId);
+    }
+
+    @Override
+    public void fail(String message) {
+        if (finished) {
+            return;
+        }
+        cancelIdle();
+        if (upstreamRequest != null) {
+            upstreamRequest.reset();
+        }
+        TokenUsage u = usageOrEstimate();
+        BigDecimal cost = Pricer.cost(active, u);
+        ObjectNode chunk = chunkBase();
+        chunk.putObject("error").put("code", 502).put("message", message);
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("delta").put("content", "");
+        choice.put("finish_reason", "error");
+        choice.put("native_finish_reason", "error");
+        chunk.set("usage", usageJson(u, cost));
+        write(chunk);
+        ctx.response().end(DONE);
+        // billed for what was generated before the failure
+        finish(active, u, !streamUsage.present, cost, UsageEvent.STATUS_ERROR, 502, "error", null, message, upstreamId);
+    }
+
+    private TokenUsage usageOrEstimate() {
+        if (streamUsage.present) {
+            return streamUsage;
+        }
+        return TokenUsage.of(Tokens.prompt(request.body()), Tokens.count(streamed.toString()), 0, 0);
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    private void onClientGone() {
+        if (finished) {
+            return;
+        }
+        cancelled = true;
+        if (upstreamRequest != null) {
+            upstreamRequest.reset();
+        }
+        if (active != null && request.stream()) {
+            TokenUsage u = usageOrEstimate();
+            finish(active, u, !streamUsage.present, Pricer.cost(active, u), UsageEvent.STATUS_CANCELLED, 499,
+                    finishReason, nativeFinishReason, "client disconnected", upstreamId);
+        } else {
+            finishCancelled();
+        }
+    }
+
+    private void finishCancelled() {
+        if (!finished) {
+            finish(null, TokenUsage.of(0, 0, 0, 0), false, BigDecimal.ZERO, UsageEvent.STATUS_CANCELLED, 499, null, null,
+                    "client disconnected", null);
+        }
+    }
+
+    private void giveUp() {
+        boolean allRateLimited = !attempts.isEmpty() && attempts.stream().allMatch(a -> a.status() == 429);
+        boolean noneTried = attempts.stream().noneMatch(a -> a.latencyMs() > 0 || a.status() != 503);
+        int status = allRateLimited ? 429 : noneTried ? 503 : contextLimitFailed >= 0 && attempts.stream()
+                .allMatch(a -> a.status() == 400) ? 400 : 502;
+        String message = switch (status) {
+            case 429 -> "All providers for this model are rate limited; retry shortly";
+            case 503 -> "No provider available for this model right now";
+            case 400 -> "The prompt is longer than every available endpoint's context length";
+            default -> "All providers failed to answer";
+        };
+        giveUp(new GatewayException(status, message, Map.of("attempts", attemptsMeta()),
+                status == 429 ? Map.of("Retry-After", "1") : null));
+    }
+
+    private void giveUp(GatewayException e) {
+        if (finished) {
+            return;
+        }
+        if (request.stream() && headersSent) {
+            ObjectNode chunk = Json.object();
+            chunk.put("id", generationId);
+            chunk.put("object", "chat.completion.chunk");
+            chunk.put("created", created);
+            chunk.put("model", request.models().get(0));
+            chunk.putObject("error").put("code", e.status()).put("message", e.getMessage());
+            ObjectNode choice = chunk.putArray("choices").addObject();
+            choice.put("index", 0);
+            choice.putObject("delta").put("content", "");
+            choice.put("finish_reason", "error");
+            write(chunk);
+            ctx.response().end(DONE);
+        } else {
+            if (keepaliveTimer >= 0) {
+                svc.vertx.cancelTimer(keepaliveTimer);
+            }
+            ChatService.fail(ctx, e);
+        }
+        finish(null, TokenUsage.of(0, 0, 0, 0), false, BigDecimal.ZERO, UsageEvent.STATUS_ERROR, e.status(), "error",
+                null, e.getMessage(), null);
+    }
+
+    private List<Map<String, Object>> attemptsMeta() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (UsageAttempt a : attempts) {
+            Map<String, Object> m = new HashMap<>();
+            m.put("provider", a.provider());
+            m.put("endpoint_id", a.endpointId());
+            m.put("model", a.model());
+            m.put("status", a.status());
+            m.put("outcome", a.outcome());
+            if (a.error() != null) {
+                m.put("error", a.error());
+            }
+            list.add(m);
+        }
+        return list;
+    }
+
+    private void finish(Candidate c, TokenUsage u, boolean estimated, BigDecimal cost, String status, int httpStatus,
+            String finish, String nativeFinish, String error, String upstream) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelIdle();
+        if (keepaliveTimer >= 0) {
+            svc.vertx.cancelTimer(keepaliveTimer);
+        }
+        long costMicros = Admission.micros(cost);
+        svc.admission.settle(ticket, costMicros);
+        long latencyMs = (System.nanoTime() - started) / 1_000_000;
+        long genMs = firstByteNanos > 0 ? (System.nanoTime() - firstByteNanos) / 1_000_000 : 0;
+        UsageEvent event = new UsageEvent(generationId, created, key.keyHash(), key.accountId(), request.models().get(0),
+                c == null ? null : c.model().id(), c == null ? null : c.providerSlug(), c == null ? null : c.endpointId(),
+                c == null ? null : c.endpoint().providerModel(), upstream, List.copyOf(attempts), u.prompt, u.completion,
+                u.reasoning, u.cached, estimated, cost, costMicros, latencyMs, ttftMs, genMs, request.stream(),
+                UsageEvent.STATUS_CANCELLED.equals(status), status, httpStatus, finish, nativeFinish, error,
+                ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"), traceparent);
+        svc.usage.publish(event);
+        span.setAttribute("gen_ai.response.model", c == null ? "" : c.model().id());
+        span.setAttribute("gen_ai.usage.input_tokens", u.prompt);
+        span.setAttribute("gen_ai.usage.output_tokens", u.completion);
+        if (finish != null) {
+            span.setAttribute(io.opentelemetry.api.common.AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"),
+                    List.of(finish));
+        }
+        span.setAttribute("gateway.generation_id", generationId);
+        span.end();
+        String model = c == null ? "none" : c.model().id();
+        String provider = c == null ? "none" : c.providerSlug();
+        svc.metrics.counter("gateway.requests", "model", model, "provider", provider, "status", status).increment();
+        svc.metrics.timer("gateway.request.latency", "model", model, "provider", provider)
+                .record(java.time.Duration.ofNanos(System.nanoTime() - started));
+        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "kind", "prompt").increment(u.prompt);
+        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "kind", "completion")
+                .increment(u.completion);
+        svc.metrics.counter("gateway.cost.micros", "model", model, "provider", provider).increment(costMicros);
+        if (ttftMs != null) {
+            svc.metrics.timer("gateway.ttft", "model", model, "provider", provider).record(java.time.Duration.ofMillis(ttftMs));
+        }
+        svc.metrics.timer("gateway.overhead").record(java.time.Duration.ofNanos(
+                Math.max(0, System.nanoTime() - started - upstreamNanos)));
+    }
+
+    static String newGenerationId() {
+        StringBuilder sb = new StringBuilder("gen-").append(System.currentTimeMillis() / 1000).append('-');
+        for (int i = 0; i < 20; i++) {
+            sb.append(ALNUM.charAt(RANDOM.nextInt(ALNUM.length())));
+        }
+        return sb.toString();
+    }
+
+    boolean circuitOpen(String endpointId) {
+        return svc.health.state(endpointId) == CircuitBreakerState.OPEN;
+    }
+}
