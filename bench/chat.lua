@@ -1,0 +1,20 @@
+-- wrk script: POST one small chat completion. BENCH_PATH, BENCH_MODEL, BENCH_KEY and BENCH_HEADERS
+-- (extra "Name: value" pairs separated by ';') come from the environment.
+wrk.method = "POST"
+wrk.path = os.getenv("BENCH_PATH")
+wrk.headers["Content-Type"] = "application/json"
+local key = os.getenv("BENCH_KEY")
+if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
+local extra = os.getenv("BENCH_HEADERS") or ""
+for name, value in string.gmatch(extra, "([^:;]+):%s*([^;]+)") do wrk.headers[name] = value end
+local stream = os.getenv("BENCH_STREAM") == "true"
+wrk.body = '{"model":"' .. os.getenv("BENCH_MODEL") .. '","stream":' .. tostring(stream) ..
+  ',"messages":[{"role":"user","content":"Write one short sentence about the sea."}]}'
+
+local errors = 0
+response = function(status, headers, body)
+  if status ~= 200 then
+    errors = errors + 1
+    if errors <= 3 then io.stderr:write("status " .. status .. ": " .. string.sub(body or "", 1, 200) .. "\n") end
+  end
+end

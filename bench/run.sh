@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Overhead benchmark: the same load sent (a) straight to provider-simulator, (b) through nginx as a
+# plain reverse proxy, (c) through the gateway, (d) through the Portkey AI gateway — in one run, on
+# this machine — and the results written to docs/benchmarks.md with the command used.
+#
+#   bench/run.sh [--duration 10] [--skip-portkey]
+#
+# Needs wrk and nginx (apt-get install wrk nginx-light; installed here when running as root) and
+# node/npm for Portkey. Uses ./services up for the gateway and the simulator.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$ROOT/bench/.work"
+DURATION=10
+PORTKEY=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --skip-portkey) PORTKEY=0; shift ;;
+    *) echo "usage: bench/run.sh [--duration SECONDS] [--skip-portkey]" >&2; exit 2 ;;
+  esac
+done
+NGINX_PORT=8095
+PORTKEY_PORT=8787
+PROVIDER=openai
+UPSTREAM_MODEL=gpt-4o-mini
+GATEWAY_MODEL=openai/gpt-4o-mini
+mkdir -p "$WORK"
+
+step() { printf '==> %s\n' "$*"; }
+need() {
+  command -v "$1" >/dev/null && return
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    step "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null
+  else echo "error: $1 is needed: apt-get install $2" >&2; exit 1; fi
+}
+need wrk wrk
+need nginx nginx-light
+
+cleanup() {
+  [[ -f "$WORK/nginx.pid" ]] && nginx -p "$WORK" -c "$WORK/nginx.conf" -s quit 2>/dev/null || true
+  [[ -n "${PORTKEY_PID:-}" ]] && kill "$PORTKEY_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+step "starting the suite (./services up)"
+"$ROOT/services" up >"$WORK/services-up.log" 2>&1 || { tail -20 "$WORK/services-up.log"; exit 1; }
+# shellcheck disable=SC1091
+source "$ROOT/.services/env"
+SIM="${SIMULATOR_URL}"
+GATEWAY="${BASE_URL%/api/v1}"
+curl -s -X DELETE "$SIM/sim/providers/$PROVIDER" >/dev/null
+
+step "creating a benchmark account and key (no rate limit in the way)"
+account="$(curl -s -X POST "http://127.0.0.1:8082/admin/accounts" -H "Authorization: Bearer $OPERATOR_TOKEN" \
+  -H 'Content-Type: application/json' -d '{"name":"bench","credits":"100000"}')"
+bench_mgmt="$(sed -n 's/.*"management_key" *: *"\([^"]*\)".*/\1/p' <<<"$account")"
+key_json="$(curl -s -X POST "$BASE_URL/keys" -H "Authorization: Bearer $bench_mgmt" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","rate_limit":{"requests_per_minute":100000000,"tokens_per_minute":1000000000}}')"
+BENCH_KEY="$(sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' <<<"$key_json")"
+[[ -n "$BENCH_KEY" ]] || { echo "error: could not create the bench key: $key_json" >&2; exit 1; }
+
+step "starting nginx on :$NGINX_PORT as a plain reverse proxy to the simulator"
+sim_port="${SIM##*:}"
+cat >"$WORK/nginx.conf" <<EOF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream sim { server 127.0.0.1:$sim_port; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://sim;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+nginx -p "$WORK" -c "$WORK/nginx.conf"
+
+if [[ "$PORTKEY" == 1 ]]; then
+  step "starting the Portkey AI gateway 1.15.2 on :$PORTKEY_PORT"
+  if [[ ! -d "$WORK/portkey/node_modules/@portkey-ai/gateway" ]]; then
+    mkdir -p "$WORK/portkey"
+    (cd "$WORK/portkey" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error @portkey-ai/gateway@1.15.2 >/dev/null)
+  fi
+  # Portkey's streaming answers "TypeError: immutable" on Node (its own bug); re-wrap fetch
+  # responses with mutable Headers so its streaming path can be measured at all.
+  cat >"$WORK/portkey/mutable-headers.mjs" <<'EOF'
+const original = globalThis.fetch;
+globalThis.fetch = async (...args) => {
+  const r = await original(...args);
+  return new Response(r.body, { status: r.status, statusText: r.statusText, headers: new Headers(r.headers) });
+};
+EOF
+  (cd "$WORK/portkey" && exec node --import ./mutable-headers.mjs node_modules/@portkey-ai/gateway/build/start-server.js \
+    --port="$PORTKEY_PORT" --headless >"$WORK/portkey.log" 2>&1) &
+  PORTKEY_PID=$!
+  for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$PORTKEY_PORT/" && break; sleep 0.2; done
+fi
+
+# measure NAME BASE PATH MODEL KEY HEADERS CONNECTIONS -> "p50 p90 p99 rps errors" (ms, ms, ms, req/s)
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
+measure() {
+  local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" conns="$7" out
+  # warm-up, so the JIT and the connection pools are in their steady state
+  BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" \
+    wrk -t1 -c"$conns" -d3s -s "$ROOT/bench/chat.lua" "$base" >/dev/null 2>&1 || true
+  out="$(BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" \
+    wrk -t"$(( conns > 1 ? 2 : 1 ))" -c"$conns" -d"${DURATION}s" --latency -s "$ROOT/bench/chat.lua" "$base" 2>"$WORK/$name-$conns.err")"
+  echo "$out" >"$WORK/$name-$conns.txt"
+  local p50 p90 p99 rps non2xx
+  p50="$(awk '/^ +50%/{print $2}' <<<"$out" | to_ms)"
+  p90="$(awk '/^ +90%/{print $2}' <<<"$out" | to_ms)"
+  p99="$(awk '/^ +99%/{print $2}' <<<"$out" | to_ms)"
+  rps="$(awk '/^Requests\/sec/{print $2}' <<<"$out")"
+  non2xx="$(awk '/Non-2xx/{print $5}' <<<"$out")"
+  echo "$p50 $p90 $p99 $rps ${non2xx:-0}"
+}
+
+declare -A R
+run_target() {
+  local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" c
+  for c in 1 32; do
+    step "measuring $name at $c connection(s) for ${DURATION}s"
+    R[$name-$c]="$(measure "$name" "$base" "$path" "$model" "$key" "$headers" "$c")"
+    echo "    p50/p90/p99 ms, req/s, non-2xx: ${R[$name-$c]}"
+  done
+}
+
+run_target direct "$SIM" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
+run_target nginx "http://127.0.0.1:$NGINX_PORT" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
+run_target gateway "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" ""
+if [[ "$PORTKEY" == 1 ]]; then
+  run_target portkey "http://127.0.0.1:$PORTKEY_PORT" "/v1/chat/completions" "$UPSTREAM_MODEL" "sk-bench" \
+    "x-portkey-provider: openai;x-portkey-custom-host: $SIM/p/$PROVIDER/v1"
+fi
+
+step "measuring streaming time to first token (bench/ttft.mjs)"
+TTFT="$(node "$ROOT/bench/ttft.mjs" "$SIM" "$GATEWAY" "$BENCH_KEY" "$PROVIDER" "$UPSTREAM_MODEL" "$GATEWAY_MODEL" 2>&1 || true)"
+echo "$TTFT"
+
+# ------------------------------------------------------------------ report
+field() { awk -v i="$2" '{print $i}' <<<"${R[$1]:-}"; }
+added() { awk -v a="$(field "$1" "$3")" -v b="$(field "$2" "$3")" 'BEGIN{ if (a=="" || b=="") print "-"; else printf "%.3f", a-b }'; }
+ratio() { awk -v a="$(field "$1" 4)" -v b="$(field "$2" 4)" 'BEGIN{ if (a=="" || b=="" || b==0) print "-"; else printf "%.2f", a/b }'; }
+row() {
+  local n="$1"
+  printf '| %s | %s | %s | %s | %s / %s / %s | %s | %s | %s | %s |\n' "$n" \
+    "$(field "$n-1" 1)" "$(field "$n-1" 2)" "$(field "$n-1" 3)" \
+    "$(added "$n-1" direct-1 1)" "$(added "$n-1" direct-1 2)" "$(added "$n-1" direct-1 3)" \
+    "$(field "$n-32" 4)" "$(ratio "$n-32" direct-32)" "$(ratio "$n-32" nginx-32)" "$(field "$n-32" 5)"
+}
+{
+  echo "<!-- results: written by bench/run.sh -->"
+  echo "### Overhead run of $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "Command: \`bench/run.sh --duration $DURATION$([[ $PORTKEY == 1 ]] || echo ' --skip-portkey')\` on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB;"
+  echo "wrk closed loop, ${DURATION}s per point after a 3 s warm-up; small non-streaming chat completion"
+  echo "(simulator answers 16 tokens with no delay, so everything measured is proxy cost)."
+  echo
+  echo "| target | p50 ms (1 conn) | p90 ms | p99 ms | added p50 / p90 / p99 ms vs direct | req/s (32 conns) | x direct | x nginx | non-2xx |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  for n in direct nginx gateway portkey; do [[ -n "${R[$n-1]:-}" ]] && row "$n"; done
+  echo
+  echo "Streaming (bench/ttft.mjs):"
+  echo
+  echo '```'
+  echo "$TTFT"
+  echo '```'
+} >"$WORK/results.md"
+
+# Replace the previous results block of docs/benchmarks.md, keep the prose around it.
+DOC="$ROOT/docs/benchmarks.md"
+python3 - "$DOC" "$WORK/results.md" <<'EOF' 2>/dev/null || { cat "$WORK/results.md" >>"$DOC"; }
+import re, sys
+doc, res = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+start, end = "<!-- overhead:start -->", "<!-- overhead:end -->"
+text = re.sub(re.escape(start) + ".*?" + re.escape(end), start + "\n" + res + end, text, flags=re.S)
+open(doc, "w").write(text)
+EOF
+cat "$WORK/results.md"
