@@ -1,0 +1,243 @@
+package io.llmgateway.routing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.routing.service.CatalogCache;
+import io.llmgateway.routing.service.EndpointHealth;
+import io.llmgateway.testsupport.RealInfrastructure;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
+@WithTestResource(StubUpstream.class)
+class ChatCompletionsTest {
+
+    @Inject
+    CatalogCache catalog;
+    @Inject
+    EndpointHealth health;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    RedisKeys keys;
+
+    @BeforeEach
+    void reset() throws InterruptedException {
+        StubUpstream.MODE.clear();
+        StubUpstream.CALLS.clear();
+        health.reset();
+        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static String chat(String model, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    }
+
+    private static Response post(String key, String body) {
+        return given().header("Authorization", "Bearer " + key).contentType("application/json").body(body)
+                .post("/api/v1/chat/completions");
+    }
+
+    @Test
+    void openAiJsonAnswerHasOpenRouterShape() {
+        post("sk-good", chat("test/model", false)).then().statusCode(200)
+                .header("X-Generation-Id", matchesPattern("gen-\\d+-[A-Za-z0-9]{20}"))
+                .header("X-Gateway-Overhead-Ms", notNullValue())
+                .body("id", matchesPattern("gen-\\d+-[A-Za-z0-9]{20}"))
+                .body("model", equalTo("test/model"))
+                .body("object", equalTo("chat.completion"))
+                .body("choices[0].message.content", equalTo("Hello there"))
+                .body("choices[0].finish_reason", equalTo("stop"))
+                .body("choices[0].native_finish_reason", equalTo("stop"))
+                .body("usage.prompt_tokens", equalTo(10))
+                .body("usage.completion_tokens", equalTo(2))
+                .body("usage.total_tokens", equalTo(12))
+                .body("usage.prompt_tokens_details.cached_tokens", equalTo(0))
+                .body("usage.cost", notNullValue());
+    }
+
+    @Test
+    void openAiStreamEndsWithUsageChunkAndDone() {
+        String body = post("sk-good", chat("test/model", true)).then().statusCode(200)
+                .contentType(containsString("text/event-stream")).extract().asString();
+        assertTrue(body.contains("\"content\":\"Hel\""), body);
+        assertTrue(body.contains("\"choices\":[],"), body);
+        assertTrue(body.contains("\"completion_tokens\":3"), body);
+        assertTrue(body.trim().endsWith("data: [DONE]"), body);
+    }
+
+    @Test
+    void failsOverToTheNextEndpointWhenOneAnswers500() {
+        StubUpstream.MODE.put("alpha", "500");
+        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\",\"beta\"]},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        post("sk-good", req).then().statusCode(200).body("provider", equalTo("BETA"));
+        assertEquals(2, StubUpstream.CALLS.get("alpha")); // one retry with backoff, then fail-over
+    }
+
+    @Test
+    void rateLimitedProviderWithLongRetryAfterFailsOverAtOnce() {
+        StubUpstream.MODE.put("alpha", "429");
+        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"]},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        post("sk-good", req).then().statusCode(200).body("provider", equalTo("BETA"));
+        assertEquals(1, StubUpstream.CALLS.get("alpha"));
+    }
+
+    @Test
+    void fallsBackToTheNextModelAndReportsAttemptsWhenAllFail() {
+        StubUpstream.MODE.put("alpha", "hang");
+        StubUpstream.MODE.put("beta", "500");
+        String req = "{\"model\":\"test/model\",\"models\":[\"test/claude\"],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        post("sk-good", req).then().statusCode(200).body("model", equalTo("test/claude"))
+                .body("choices[0].message.content", equalTo("Bonjour"));
+        StubUpstream.MODE.put("claude", "500");
+        post("sk-good", req).then().statusCode(502).body("error.code", equalTo(502))
+                .body("error.metadata.attempts.size()", org.hamcrest.Matchers.greaterThan(2));
+    }
+
+    @Test
+    void midStreamCutEndsWithErrorChunk() {
+        StubUpstream.MODE.put("alpha", "cut");
+        StubUpstream.MODE.put("beta", "cut");
+        String body = post("sk-good", chat("test/model", true)).then().statusCode(200).extract().asString();
+        assertTrue(body.contains("\"finish_reason\":\"error\""), body);
+        assertTrue(body.trim().endsWith("data: [DONE]"), body);
+    }
+
+    @Test
+    void circuitOpensAfterRepeatedFailures() {
+        StubUpstream.MODE.put("alpha", "500");
+        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"],\"allow_fallbacks\":false},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (int i = 0; i < 2; i++) {
+            post("sk-good", req).then().statusCode(502);
+        }
+        int calls = StubUpstream.CALLS.get("alpha");
+        post("sk-good", req).then().statusCode(503);
+        assertEquals(calls, StubUpstream.CALLS.get("alpha")); // open circuit: not called
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, health.state("ep-alpha"));
+    }
+
+    @Test
+    void anthropicAndGeminiAdaptersJsonAndStream() {
+        post("sk-good", chat("test/claude", false)).then().statusCode(200)
+                .body("choices[0].message.content", equalTo("Bonjour")).body("usage.prompt_tokens", equalTo(7))
+                .body("provider", equalTo("CLAUDE"));
+        String s = post("sk-good", chat("test/claude", true)).then().statusCode(200).extract().asString();
+        assertTrue(s.contains("\"content\":\"jour\"") && s.contains("\"completion_tokens\":2"), s);
+        post("sk-good", chat("test/gemini", false)).then().statusCode(200)
+                .body("choices[0].message.content", equalTo("Hallo")).body("usage.total_tokens", equalTo(7));
+        String g = post("sk-good", chat("test/gemini", true)).then().statusCode(200).extract().asString();
+        assertTrue(g.contains("\"content\":\"lo\"") && g.trim().endsWith("data: [DONE]"), g);
+    }
+
+    @Test
+    void legacyCompletions() {
+        given().header("Authorization", "Bearer sk-good").contentType("application/json")
+                .body("{\"model\":\"test/model\",\"prompt\":\"Say hello\"}").post("/api/v1/completions")
+                .then().statusCode(200).body("object", equalTo("text_completion"))
+                .body("choices[0].text", equalTo("Hello there"));
+    }
+
+    @Test
+    void badInputGetsTheErrorEnvelope() {
+        Map<String, Integer> cases = Map.of(
+                "{not json", 400,
+                "{\"model\":\"test/model\"}", 400,
+                "{\"model\":\"test/model\",\"messages\":\"x\"}", 400,
+                "{\"model\":\"nope/nope\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 404,
+                "{\"models\":[],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 400,
+                "{\"model\":\"test/model\",\"max_tokens\":-1,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 400,
+                "{\"model\":\"test/model\",\"provider\":{\"bogus\":1},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 400,
+                "[1,2]", 400);
+        cases.forEach((body, status) -> post("sk-good", body).then().statusCode(status)
+                .body("error.code", equalTo(status)).body("error.message", notNullValue()));
+        post("sk-good", "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(5_000_000)
+                + "\"}]}").then().statusCode(413).body("error.code", equalTo(413));
+    }
+
+    @Test
+    void keysAreChecked() {
+        given().contentType("application/json").body(chat("test/model", false)).post("/api/v1/chat/completions")
+                .then().statusCode(401).body("error.code", equalTo(401));
+        post("sk-unknown", chat("test/model", false)).then().statusCode(401);
+        post("sk-mgmt", chat("test/model", false)).then().statusCode(403);
+        post("sk-poor", chat("test/pricey", false)).then().statusCode(402).body("error.code", equalTo(402));
+    }
+
+    @Test
+    void rateLimitHoldsForConcurrentClients() throws Exception {
+        List<Integer> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 2; i++) {
+                    statuses.add(post("sk-slow", chat("test/model", false)).statusCode());
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(2, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+        Response limited = post("sk-slow", chat("test/model", false));
+        assertEquals(429, limited.statusCode());
+        assertTrue(limited.header("Retry-After") != null && limited.header("X-RateLimit-Limit").equals("2"));
+    }
+
+    @Test
+    void usageEventIsPublished() throws Exception {
+        String id = post("sk-good", chat("test/model", false)).then().statusCode(200).extract().path("id");
+        String found = null;
+        for (int i = 0; i < 50 && found == null; i++) {
+            for (var msg : redis.stream(String.class).xrange(keys.usageStream(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
+                if (msg.payload().get("data").contains(id)) {
+                    found = msg.payload().get("data");
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(found != null, "usage event for " + id);
+        assertTrue(found.contains("\"status\":\"success\"") && found.contains("\"prompt_tokens\":10")
+                && found.contains("\"endpoint_id\":\"ep-"), found);
+    }
+
+    @Test
+    void officialOpenAiSdkWorks() {
+        var client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+                .baseUrl("http://localhost:" + io.restassured.RestAssured.port + "/api/v1").apiKey("sk-sdk")
+                .timeout(Duration.ofSeconds(20)).build();
+        var params = com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("test/model")
+                .addUserMessage("Say hello").build();
+        var completion = client.chat().completions().create(params);
+        assertEquals("Hello there", completion.choices().get(0).message().content().orElse(null));
+        StringBuilder text = new StringBuilder();
+        try (var stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+        }
+        assertEquals("Hello there", text.toString());
+    }
+}

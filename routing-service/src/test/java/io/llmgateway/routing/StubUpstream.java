@@ -1,0 +1,224 @@
+package io.llmgateway.routing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test stand-in for catalog and auth (contract JSON on a dynamic port) and a small scripted upstream
+ * speaking the OpenAI, Anthropic and Gemini protocols under /p/{provider}/v1. Each provider's
+ * behaviour is set by tests through {@link #MODE}: ok, 500, 429, hang, cut.
+ */
+public class StubUpstream implements QuarkusTestResourceLifecycleManager {
+
+    public static final Map<String, String> MODE = new ConcurrentHashMap<>();
+    public static final Map<String, Integer> CALLS = new ConcurrentHashMap<>();
+    private Vertx vertx;
+    private static int port;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
+        try {
+            server.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        port = server.actualPort();
+        String base = "http://localhost:" + port;
+        return Map.of("gateway.catalog.url", base, "gateway.auth.url", base);
+    }
+
+    @Override
+    public void stop() {
+        vertx.close();
+    }
+
+    static String sha(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonObject key(String secret, String kind, String balance, Integer rpm) {
+        return new JsonObject().put("key_hash", sha(secret)).put("account_id", "acct-" + secret).put("label", secret)
+                .put("kind", kind).put("disabled", false).put("account_balance", balance).put("rpm", rpm).put("version", 1);
+    }
+
+    static JsonObject snapshot() {
+        String base = "http://localhost:" + port + "/p/";
+        JsonArray providers = new JsonArray()
+                .add(provider("alpha", "openai", base + "alpha/v1"))
+                .add(provider("beta", "openai", base + "beta/v1"))
+                .add(provider("claude", "anthropic", base + "claude/v1"))
+                .add(provider("gem", "gemini", base + "gem/v1beta"));
+        JsonArray models = new JsonArray()
+                .add(model("test/model", endpoint("ep-alpha", "alpha", "0.000001"), endpoint("ep-beta", "beta", "0.000002")))
+                .add(model("test/claude", endpoint("ep-claude", "claude", "0.000001")))
+                .add(model("test/gemini", endpoint("ep-gem", "gem", "0.000001")))
+                .add(model("test/backup", endpoint("ep-beta-backup", "beta", "0.000001")))
+                .add(model("test/pricey", endpoint("ep-pricey", "alpha", "1")));
+        return new JsonObject().put("version", 1).put("providers", providers).put("models", models);
+    }
+
+    static JsonObject provider(String slug, String adapter, String url) {
+        return new JsonObject().put("slug", slug).put("name", slug.toUpperCase()).put("adapter", adapter)
+                .put("base_url", url).put("status", "active");
+    }
+
+    static JsonObject model(String id, JsonObject... endpoints) {
+        return new JsonObject().put("id", id).put("name", id).put("context_length", 100000)
+                .put("endpoints", new JsonArray(java.util.List.of((Object[]) endpoints)));
+    }
+
+    static JsonObject endpoint(String id, String provider, String price) {
+        return new JsonObject().put("id", id).put("provider", provider).put("provider_model", provider + "-native")
+                .put("context_length", 100000).put("enabled", true)
+                .put("supported_parameters", new JsonArray().add("tools").add("temperature").add("max_tokens"))
+                .put("pricing", new JsonObject().put("prompt", price).put("completion", price));
+    }
+
+    private void handle(HttpServerRequest req) {
+        String path = req.path();
+        if (path.equals("/internal/snapshot")) {
+            req.response().putHeader("ETag", "\"1\"").end(snapshot().encode());
+            return;
+        }
+        if (path.startsWith("/internal/keys/")) {
+            String hash = path.substring("/internal/keys/".length());
+            for (JsonObject k : new JsonObject[] { key("sk-good", "inference", "100", null),
+                    key("sk-mgmt", "management", "100", null), key("sk-poor", "inference", "0.000001", null),
+                    key("sk-slow", "inference", "100", 2), key("sk-sdk", "inference", "100", null) }) {
+                if (k.getString("key_hash").equals(hash)) {
+                    req.response().end(k.encode());
+                    return;
+                }
+            }
+            req.response().setStatusCode(404).end("{\"error\":{\"code\":404,\"message\":\"no such key\"}}");
+            return;
+        }
+        if (path.startsWith("/p/")) {
+            String provider = path.split("/")[2];
+            CALLS.merge(provider, 1, Integer::sum);
+            req.body().onSuccess(body -> upstream(req, provider, new JsonObject(body)));
+            return;
+        }
+        req.response().setStatusCode(404).end();
+    }
+
+    private void upstream(HttpServerRequest req, String provider, JsonObject body) {
+        String mode = MODE.getOrDefault(provider, "ok");
+        switch (mode) {
+            case "500" -> {
+                req.response().setStatusCode(500).end("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}");
+                return;
+            }
+            case "429" -> {
+                req.response().setStatusCode(429).putHeader("Retry-After", "30")
+                        .end("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit\"}}");
+                return;
+            }
+            case "hang" -> {
+                return;
+            }
+            case "ctx" -> {
+                req.response().setStatusCode(400).end(
+                        "{\"error\":{\"message\":\"too long\",\"code\":\"context_length_exceeded\"}}");
+                return;
+            }
+            default -> { }
+        }
+        boolean stream = body.getBoolean("stream", false);
+        boolean tools = body.containsKey("tools");
+        if (req.path().endsWith("/chat/completions")) {
+            openai(req, body, stream, tools, mode);
+        } else if (req.path().endsWith("/messages")) {
+            anthropic(req, stream);
+        } else {
+            gemini(req, req.path().contains("streamGenerateContent"));
+        }
+    }
+
+    private void openai(HttpServerRequest req, JsonObject body, boolean stream, boolean tools, String mode) {
+        String model = body.getString("model");
+        if (!stream) {
+            JsonObject message = new JsonObject().put("role", "assistant").put("content", tools ? null : "Hello there");
+            if (tools) {
+                message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_1").put("type", "function")
+                        .put("function", new JsonObject().put("name", "get_weather").put("arguments", "{\"city\":\"Paris\"}"))));
+            }
+            req.response().putHeader("content-type", "application/json").end(new JsonObject().put("id", "up-1")
+                    .put("object", "chat.completion").put("created", 1).put("model", model)
+                    .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
+                            .put("finish_reason", tools ? "tool_calls" : "stop")))
+                    .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 2).put("total_tokens", 12))
+                    .encode());
+            return;
+        }
+        req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+        String[] words = { "Hel", "lo", " there" };
+        for (String w : words) {
+            req.response().write("data: " + chunk(model, new JsonObject().put("content", w), null) + "\n\n");
+        }
+        if (mode.equals("cut")) {
+            vertx.setTimer(50, t -> req.connection().close());
+            return;
+        }
+        req.response().write("data: " + chunk(model, new JsonObject(), "stop") + "\n\n");
+        req.response().write("data: " + new JsonObject().put("id", "up-1").put("object", "chat.completion.chunk")
+                .put("model", model).put("choices", new JsonArray()).put("usage", new JsonObject().put("prompt_tokens", 10)
+                        .put("completion_tokens", 3).put("total_tokens", 13)).encode() + "\n\n");
+        req.response().end("data: [DONE]\n\n");
+    }
+
+    private static String chunk(String model, JsonObject delta, String finish) {
+        return new JsonObject().put("id", "up-1").put("object", "chat.completion.chunk").put("created", 1).put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
+                        .put("finish_reason", finish))).encode();
+    }
+
+    private void anthropic(HttpServerRequest req, boolean stream) {
+        if (!stream) {
+            req.response().end(new JsonObject().put("id", "msg_1").put("type", "message").put("role", "assistant")
+                    .put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", "Bonjour")))
+                    .put("stop_reason", "end_turn")
+                    .put("usage", new JsonObject().put("input_tokens", 7).put("output_tokens", 1)).encode());
+            return;
+        }
+        req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+        req.response().write("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"usage\":{\"input_tokens\":7,\"output_tokens\":0}}}\n\n");
+        req.response().write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        req.response().write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Bon\"}}\n\n");
+        req.response().write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"jour\"}}\n\n");
+        req.response().write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}\n\n");
+        req.response().end("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    private void gemini(HttpServerRequest req, boolean stream) {
+        JsonObject usage = new JsonObject().put("promptTokenCount", 5).put("candidatesTokenCount", 2).put("totalTokenCount", 7);
+        if (!stream) {
+            req.response().end(new JsonObject().put("candidates", new JsonArray().add(new JsonObject()
+                    .put("content", new JsonObject().put("role", "model").put("parts", new JsonArray()
+                            .add(new JsonObject().put("text", "Hallo"))))
+                    .put("finishReason", "STOP"))).put("usageMetadata", usage).encode());
+            return;
+        }
+        req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+        req.response().write("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hal\"}]}}]}\n\n");
+        req.response().end("data: " + new JsonObject().put("candidates", new JsonArray().add(new JsonObject()
+                .put("content", new JsonObject().put("role", "model").put("parts", new JsonArray().add(new JsonObject().put("text", "lo"))))
+                .put("finishReason", "STOP"))).put("usageMetadata", usage).encode() + "\n\n");
+    }
+}
