@@ -154,6 +154,16 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void restOfThePublicApiIsProxied() {
+        given().header("Authorization", "Bearer sk-x").get("/api/v1/models?supported_parameters=tools").then()
+                .statusCode(200).body("path", equalTo("/api/v1/models?supported_parameters=tools"))
+                .body("authorization", equalTo("Bearer sk-x"));
+        given().contentType("application/json").body("{\"name\":\"k\"}").post("/api/v1/keys").then().statusCode(200)
+                .body("method", equalTo("POST")).body("body", equalTo("{\"name\":\"k\"}"));
+        given().get("/internal/snapshot").then().statusCode(404);
+    }
+
+    @Test
     void legacyCompletions() {
         given().header("Authorization", "Bearer sk-good").contentType("application/json")
                 .body("{\"model\":\"test/model\",\"prompt\":\"Say hello\"}").post("/api/v1/completions")

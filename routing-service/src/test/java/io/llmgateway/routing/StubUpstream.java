@@ -109,6 +109,13 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
             req.response().setStatusCode(404).end("{\"error\":{\"code\":404,\"message\":\"no such key\"}}");
             return;
         }
+        if (path.startsWith("/api/v1/")) {
+            // stands in for catalog/auth/metering public APIs: echoes what the proxy forwarded
+            req.body().onSuccess(b -> req.response().putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("path", req.uri()).put("method", req.method().name())
+                            .put("authorization", req.getHeader("Authorization")).put("body", b.toString()).encode()));
+            return;
+        }
         if (path.startsWith("/p/")) {
             String provider = path.split("/")[2];
             CALLS.merge(provider, 1, Integer::sum);
