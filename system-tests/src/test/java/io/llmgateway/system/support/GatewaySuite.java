@@ -39,12 +39,18 @@ public final class GatewaySuite {
     private final InfraLocator.Redis redis = InfraLocator.redis();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
+    private final OtlpReceiver traces;
     private String apiKey;
     private String managementKey;
     private String accountId;
 
     private GatewaySuite(Path repoRoot) {
         this.repoRoot = repoRoot;
+        try {
+            this.traces = new OtlpReceiver();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the test trace receiver", e);
+        }
     }
 
     public static synchronized GatewaySuite get() {
@@ -89,7 +95,11 @@ public final class GatewaySuite {
         env.put("GATEWAY_AUTH_URL", local("auth-service"));
         env.put("GATEWAY_METERING_URL", local("metering-service"));
         env.put("GATEWAY_SIMULATOR_URL", local("provider-simulator"));
-        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        // Every service exports its spans to the in-test collector, so traces can be followed end to end.
+        env.put("QUARKUS_OTEL_SDK_DISABLED", "false");
+        env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces.endpoint());
+        env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf");
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms");
         String db = switch (module) {
             case "catalog-service" -> "catalog";
             case "auth-service" -> "auth";
@@ -159,6 +169,10 @@ public final class GatewaySuite {
         send("DELETE", simulatorUrl() + "/sim/providers", null, null);
     }
 
+    public OtlpReceiver traces() {
+        return traces;
+    }
+
     public String baseUrl() {
         return local("routing-service") + "/api/v1";
     }
@@ -222,6 +236,7 @@ public final class GatewaySuite {
             }
         }
         services.clear();
+        traces.close();
         for (String db : List.of("catalog", "auth", "metering")) {
             try {
                 sql("DROP DATABASE IF EXISTS " + database(db) + " WITH (FORCE)");
