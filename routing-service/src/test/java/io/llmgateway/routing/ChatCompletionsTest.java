@@ -92,7 +92,7 @@ class ChatCompletionsTest {
         String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\",\"beta\"]},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         post("sk-good", req).then().statusCode(200).body("provider", equalTo("BETA"));
-        assertEquals(2, StubUpstream.CALLS.get("alpha")); // one retry with backoff, then fail-over
+        assertEquals(1, StubUpstream.CALLS.get("alpha")); // another endpoint exists: fail over at once
     }
 
     @Test
@@ -115,6 +115,66 @@ class ChatCompletionsTest {
         StubUpstream.MODE.put("claude", "500");
         post("sk-good", req).then().statusCode(502).body("error.code", equalTo(502))
                 .body("error.metadata.attempts.size()", org.hamcrest.Matchers.greaterThan(2));
+    }
+
+    @Test
+    void silentProviderIsCutByFirstByteTimeoutWhileKeepalivesFlow() {
+        StubUpstream.MODE.put("alpha", "hang");
+        String req = "{\"model\":\"test/model\",\"stream\":true,\"provider\":{\"order\":[\"alpha\",\"beta\"]},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String body = post("sk-good", req).then().statusCode(200).extract().asString();
+        assertTrue(body.startsWith(": OPENROUTER PROCESSING"), body);
+        assertTrue(body.contains("\"provider\":\"BETA\"") && body.trim().endsWith("data: [DONE]"), body);
+    }
+
+    @Test
+    void clientDisconnectCancelsUpstreamAndIsBilledAsCancelled() throws Exception {
+        StubUpstream.MODE.put("alpha", "slow");
+        StubUpstream.MODE.put("beta", "slow");
+        String generation;
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            String body = chat("test/model", true);
+            socket.getOutputStream().write(("POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer sk-good\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body).getBytes());
+            byte[] buf = new byte[4096];
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains(" more")) {
+                int n = socket.getInputStream().read(buf);
+                seen.append(new String(buf, 0, n));
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("gen-\\d+-[A-Za-z0-9]{20}").matcher(seen);
+            assertTrue(m.find());
+            generation = m.group();
+        }
+        String event = usageEvent(generation);
+        assertTrue(event.contains("\"cancelled\":true") && event.contains("\"status\":\"cancelled\""), event);
+        assertTrue(event.contains("\"tokens_estimated\":true"), event);
+        for (int i = 0; i < 50 && StubUpstream.CALLS.keySet().stream().noneMatch(k -> k.startsWith("closed:")); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(StubUpstream.CALLS.keySet().stream().anyMatch(k -> k.startsWith("closed:")), "upstream call cancelled");
+    }
+
+    private String usageEvent(String id) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
+                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
+                if (msg.payload().get("data").contains(id)) {
+                    return msg.payload().get("data");
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no usage event for " + id);
+    }
+
+    @Test
+    void toolCallsPassThrough() {
+        String req = "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}";
+        post("sk-good", req).then().statusCode(200).body("choices[0].finish_reason", equalTo("tool_calls"))
+                .body("choices[0].message.tool_calls[0].function.name", equalTo("get_weather"));
     }
 
     @Test

@@ -179,6 +179,15 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
         for (String w : words) {
             req.response().write("data: " + chunk(model, new JsonObject().put("content", w), null) + "\n\n");
         }
+        if (mode.equals("slow")) {
+            long timer = vertx.setPeriodic(100, t -> req.response().write("data: "
+                    + chunk(model, new JsonObject().put("content", " more"), null) + "\n\n"));
+            req.connection().closeHandler(v -> {
+                vertx.cancelTimer(timer);
+                CALLS.merge("closed:" + model, 1, Integer::sum);
+            });
+            return;
+        }
         if (mode.equals("cut")) {
             vertx.setTimer(50, t -> req.connection().close());
             return;

@@ -49,6 +49,9 @@ public class ProxyRoutes {
         route(router, "/api/v1/usage/*", metering);
         route(router, "/dashboard", metering);
         route(router, "/dashboard/*", metering);
+        // anything else under the public prefix: the envelope, not an HTML page
+        router.route("/api/v1/*").last().handler(ctx -> ChatService.fail(ctx, GatewayException.notFound(
+                "No such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     }
 
     private void route(Router router, String path, String target) {

@@ -52,7 +52,11 @@ public class EndpointHealth {
     private volatile Set<String> unhealthy = Set.of();
     private long timer = -1;
 
-    public EndpointHealth(Redis redis, Vertx vertx, RedisKeys keys, GatewayConfig config, CatalogCache catalog) {
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
+    public EndpointHealth(Redis redis, Vertx vertx, RedisKeys keys, GatewayConfig config, CatalogCache catalog,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.redis = redis;
         this.vertx = vertx;
         this.keys = keys;
@@ -80,6 +84,11 @@ public class EndpointHealth {
         GatewayConfig.Upstream u = config.upstream();
         GatewayConfig.CircuitBreaker cb = u.circuitBreaker();
         states.put(endpointId, CircuitBreakerState.CLOSED);
+        if (metrics != null) {
+            // 0 closed, 1 open, 2 half-open
+            metrics.gauge("gateway.circuit.state", java.util.List.of(io.micrometer.core.instrument.Tag.of("endpoint", endpointId)),
+                    states, m -> m.getOrDefault(endpointId, CircuitBreakerState.CLOSED).ordinal());
+        }
         return TypedGuard.create(TYPE)
                 .withDescription("endpoint " + endpointId)
                 .withCircuitBreaker()

@@ -64,7 +64,6 @@ final class Exchange implements StreamSink {
     private final String generationId;
     private final long created = System.currentTimeMillis() / 1000;
     private final List<UsageAttempt> attempts = new ArrayList<>();
-    private final String traceparent;
     private final Span span;
 
     private int candidateIndex;
@@ -106,9 +105,6 @@ final class Exchange implements StreamSink {
         this.span = svc.tracer.spanBuilder("chat " + request.models().get(0)).setSpanKind(SpanKind.INTERNAL)
                 .setAttribute("gen_ai.request.model", request.models().get(0))
                 .setAttribute("gen_ai.operation.name", "chat").startSpan();
-        SpanContext sc = span.getSpanContext();
-        this.traceparent = sc.isValid() ? "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex()
-                : null;
     }
 
     void start() {
@@ -220,7 +216,9 @@ final class Exchange implements StreamSink {
                         Map.of("provider_name", c.providerName())));
                 return;
             }
-            long delay = retryDelay(f);
+            // another endpoint is the fastest cure; the same one is retried (after backoff or a short
+            // Retry-After) only when it is the last one left
+            long delay = candidateIndex == candidates.size() - 1 ? retryDelay(f) : -1;
             if (delay >= 0 && triesOnCandidate < svc.config.upstream().maxAttemptsPerEndpoint()) {
                 svc.vertx.setTimer(Math.max(1, delay), t -> next());
             } else {
@@ -722,7 +720,7 @@ final class Exchange implements StreamSink {
                 c == null ? null : c.endpoint().providerModel(), upstream, List.copyOf(attempts), u.prompt, u.completion,
                 u.reasoning, u.cached, estimated, cost, costMicros, latencyMs, ttftMs, genMs, request.stream(),
                 UsageEvent.STATUS_CANCELLED.equals(status), status, httpStatus, finish, nativeFinish, error,
-                ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"), traceparent);
+                ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"), producerSpan());
         svc.usage.publish(event);
         span.setAttribute("gen_ai.response.model", c == null ? "" : c.model().id());
         span.setAttribute("gen_ai.usage.input_tokens", u.prompt);
@@ -747,6 +745,17 @@ final class Exchange implements StreamSink {
         }
         svc.metrics.timer("gateway.overhead").record(java.time.Duration.ofNanos(
                 Math.max(0, System.nanoTime() - started - upstreamNanos)));
+    }
+
+    /** The usage event's producer span (ended at once: the XADD itself is batched in the background). */
+    private String producerSpan() {
+        Span producer = svc.tracer.spanBuilder("publish " + svc.usage.streamName()).setSpanKind(SpanKind.PRODUCER)
+                .setParent(io.opentelemetry.context.Context.current().with(span))
+                .setAttribute("messaging.system", "redis").setAttribute("messaging.destination.name", svc.usage.streamName())
+                .setAttribute("gateway.generation_id", generationId).startSpan();
+        producer.end();
+        SpanContext sc = producer.getSpanContext();
+        return sc.isValid() ? "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex() : null;
     }
 
     static String newGenerationId() {

@@ -120,6 +120,10 @@ public class UsagePublisher {
         }
     }
 
+    public String streamName() {
+        return stream;
+    }
+
     public int queued() {
         return size.get();
     }
