@@ -1,0 +1,53 @@
+package io.llmgateway.auth.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of auth-service under {@code gateway.*}. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    Redis redis();
+
+    /** Bearer token of the operator API ({@code /admin}); unset turns that API off. */
+    Optional<String> operatorToken();
+
+    Usage usage();
+
+    KeyEvents keyEvents();
+
+    interface Redis {
+        /** Prefix of every Redis key and stream (empty in production, unique per test run). */
+        Optional<String> prefix();
+    }
+
+    interface Usage {
+        /** Whether this process debits usage events (off only for tools that must not consume). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long one XREADGROUP waits for new entries. */
+        @WithDefault("2s")
+        Duration block();
+
+        /** Entries read per XREADGROUP / XAUTOCLAIM. */
+        @WithDefault("50")
+        int batch();
+
+        /** A pending entry idle this long belonged to a dead consumer and is taken over. */
+        @WithDefault("30s")
+        Duration claimMinIdle();
+
+        /** How often pending entries of dead consumers are looked for. */
+        @WithDefault("10s")
+        Duration claimInterval();
+    }
+
+    interface KeyEvents {
+        /** Approximate cap of the key-events stream. */
+        @WithDefault("100000")
+        long maxlen();
+    }
+}

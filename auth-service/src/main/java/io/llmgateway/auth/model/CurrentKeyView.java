@@ -1,0 +1,36 @@
+package io.llmgateway.auth.model;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** {@code GET /api/v1/key}: the calling key as OpenRouter describes it. */
+public record CurrentKeyView(
+        String label,
+        String name,
+        BigDecimal limit,
+        BigDecimal limitRemaining,
+        String limitReset,
+        BigDecimal usage,
+        BigDecimal usageDaily,
+        BigDecimal usageWeekly,
+        BigDecimal usageMonthly,
+        BigDecimal byokUsage,
+        BigDecimal byokUsageDaily,
+        BigDecimal byokUsageWeekly,
+        BigDecimal byokUsageMonthly,
+        boolean isFreeTier,
+        boolean isManagementKey,
+        boolean isProvisioningKey,
+        boolean includeByokInLimit,
+        String creatorUserId,
+        Instant expiresAt,
+        CurrentRateLimit rateLimit) {
+
+    /**
+     * OpenRouter's deprecated {@code requests}/{@code interval}/{@code note} shape, plus the per-minute
+     * numbers routing enforces ({@code requests} is -1 when the key has no rpm of its own).
+     */
+    public record CurrentRateLimit(int requests, String interval, String note, Integer requestsPerMinute,
+            Integer tokensPerMinute) {
+    }
+}

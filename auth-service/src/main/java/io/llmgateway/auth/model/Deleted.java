@@ -1,0 +1,4 @@
+package io.llmgateway.auth.model;
+
+public record Deleted(boolean deleted) {
+}

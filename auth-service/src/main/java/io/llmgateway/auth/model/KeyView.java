@@ -1,0 +1,31 @@
+package io.llmgateway.auth.model;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A key as {@code /api/v1/keys} shows it (OpenRouter's key object plus our rate limit). Never the secret. */
+public record KeyView(
+        String hash,
+        String name,
+        String label,
+        boolean disabled,
+        BigDecimal limit,
+        BigDecimal limitRemaining,
+        String limitReset,
+        boolean includeByokInLimit,
+        BigDecimal usage,
+        BigDecimal usageDaily,
+        BigDecimal usageWeekly,
+        BigDecimal usageMonthly,
+        BigDecimal byokUsage,
+        BigDecimal byokUsageDaily,
+        BigDecimal byokUsageWeekly,
+        BigDecimal byokUsageMonthly,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant expiresAt,
+        String creatorUserId,
+        String workspaceId,
+        boolean isManagementKey,
+        RateLimit rateLimit) {
+}
