@@ -1,0 +1,23 @@
+package io.llmgateway.simulator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Settings of the simulator process itself; per-provider behaviour is set at run time through /sim. */
+@ConfigMapping(prefix = "gateway")
+public interface SimulatorConfig {
+
+    @WithName("simulator")
+    Simulator simulator();
+
+    interface Simulator {
+        /** Upper bound of output_tokens a provider may be configured with (bounds the pre-tokenized filler). */
+        @WithDefault("65536")
+        int maxOutputTokens();
+
+        /** How many recent requests each provider's stats keep. */
+        @WithDefault("1000")
+        int statsHistory();
+    }
+}

@@ -1,0 +1,36 @@
+package io.llmgateway.simulator.service;
+
+import io.llmgateway.simulator.config.SimulatorConfig;
+import io.llmgateway.simulator.model.Fault;
+import io.llmgateway.simulator.model.ProviderSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** All simulated providers by slug; a provider comes to life with default settings on its first call. */
+@ApplicationScoped
+public class ProviderRegistry {
+
+    private final ConcurrentHashMap<String, ProviderState> providers = new ConcurrentHashMap<>();
+    private final int historySize;
+
+    public ProviderRegistry(SimulatorConfig config) {
+        this.historySize = config.simulator().statsHistory();
+    }
+
+    public ProviderState get(String provider) {
+        ProviderState state = providers.get(provider);
+        return state != null ? state : providers.computeIfAbsent(provider, p -> new ProviderState(historySize));
+    }
+
+    public void configure(String provider, ProviderSettings settings, Fault fault) {
+        get(provider).configure(settings, fault, System.currentTimeMillis());
+    }
+
+    public void reset(String provider) {
+        providers.remove(provider);
+    }
+
+    public void resetAll() {
+        providers.clear();
+    }
+}
