@@ -63,22 +63,37 @@ public class UsagePublisher {
     private volatile boolean redisUp = true;
     private long timer = -1;
 
+    @jakarta.inject.Inject
     public UsagePublisher(Redis redis, Vertx vertx, RedisKeys keys, GatewayConfig config) {
+        this(redis, vertx, keys.usageStream(), config.usage().queueCapacity(), config.usage().batchSize(),
+                config.usage().streamMaxLen(), Path.of(config.usage().spillDir()));
+    }
+
+    public UsagePublisher(Redis redis, Vertx vertx, String stream, int capacity, int batchSize, long maxLen, Path spillDir) {
         this.redis = redis;
         this.vertx = vertx;
-        this.stream = keys.usageStream();
-        this.capacity = config.usage().queueCapacity();
-        this.batchSize = config.usage().batchSize();
-        this.maxLen = config.usage().streamMaxLen();
-        this.spillFile = Path.of(config.usage().spillDir()).resolve("usage-" + Math.abs(stream.hashCode()) + ".jsonl");
+        this.stream = stream;
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+        this.maxLen = maxLen;
+        // one file per stream name, so test runs with their own prefix never replay each other's events
+        this.spillFile = spillDir.resolve("usage-" + Integer.toHexString(stream.hashCode()) + ".jsonl");
     }
 
     void start(@Observes StartupEvent event) {
+        start();
+    }
+
+    public void start() {
         spillPresent.set(Files.exists(spillFile));
         timer = vertx.setPeriodic(1000, id -> drain());
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public void stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
