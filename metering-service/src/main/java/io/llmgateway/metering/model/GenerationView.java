@@ -1,0 +1,107 @@
+package io.llmgateway.metering.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * OpenRouter's generation stats shape ({@code GenerationResponse.data}), built from a stored row, plus
+ * a few gateway fields (requested_model, endpoint_id, ttft, status, attempts). Every field the spec
+ * marks required is present, null where the gateway has no such notion (moderation, apps, BYOK).
+ */
+public final class GenerationView {
+
+    private GenerationView() {
+    }
+
+    public static Map<String, Object> of(Row r, ObjectMapper mapper) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", r.getString("generation_id"));
+        d.put("upstream_id", r.getString("upstream_id"));
+        d.put("total_cost", r.getBigDecimal("cost"));
+        d.put("usage", r.getBigDecimal("cost"));
+        d.put("cache_discount", null);
+        d.put("upstream_inference_cost", null);
+        OffsetDateTime created = r.getOffsetDateTime("created_at");
+        d.put("created_at", created.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        d.put("model", r.getString("model"));
+        d.put("app_id", null);
+        d.put("streamed", r.getBoolean("streamed"));
+        d.put("cancelled", r.getBoolean("cancelled"));
+        d.put("provider_name", r.getString("provider"));
+        d.put("latency", r.getLong("latency_ms"));
+        d.put("moderation_latency", null);
+        d.put("generation_time", r.getLong("generation_time_ms"));
+        d.put("finish_reason", r.getString("finish_reason"));
+        d.put("native_finish_reason", r.getString("native_finish_reason"));
+        d.put("service_tier", null);
+        // the gateway keeps the provider-reported counts; normalised and native counts are the same numbers
+        d.put("tokens_prompt", r.getLong("prompt_tokens"));
+        d.put("tokens_completion", r.getLong("completion_tokens"));
+        d.put("native_tokens_prompt", r.getLong("prompt_tokens"));
+        d.put("native_tokens_completion", r.getLong("completion_tokens"));
+        d.put("native_tokens_completion_images", 0);
+        d.put("native_tokens_reasoning", r.getLong("reasoning_tokens"));
+        d.put("native_tokens_cached", r.getLong("cached_tokens"));
+        d.put("num_media_prompt", 0);
+        d.put("num_input_audio_prompt", 0);
+        d.put("num_media_completion", 0);
+        d.put("num_search_results", 0);
+        d.put("num_fetches", 0);
+        d.put("origin", r.getString("app_referer") == null ? "" : r.getString("app_referer"));
+        d.put("http_referer", r.getString("app_referer"));
+        d.put("is_byok", false);
+        d.put("api_type", "completions");
+        d.put("data_region", "global");
+        d.put("router", null);
+        d.put("request_id", null);
+        d.put("provider_responses", providerResponses(r.getString("attempts"), mapper));
+        // gateway extensions
+        d.put("requested_model", r.getString("requested_model"));
+        d.put("provider_model", r.getString("provider_model"));
+        d.put("endpoint_id", r.getString("endpoint_id"));
+        d.put("ttft", r.getLong("ttft_ms"));
+        d.put("status", r.getString("status"));
+        d.put("http_status", r.getInteger("http_status"));
+        d.put("error_message", r.getString("error_message"));
+        d.put("tokens_estimated", r.getBoolean("tokens_estimated"));
+        d.put("app_title", r.getString("app_title"));
+        d.put("attempts", parse(r.getString("attempts"), mapper));
+        return d;
+    }
+
+    /** The attempts in the spec's ProviderResponse shape. */
+    private static ArrayNode providerResponses(String attempts, ObjectMapper mapper) {
+        ArrayNode out = mapper.createArrayNode();
+        JsonNode list = parse(attempts, mapper);
+        if (list != null && list.isArray()) {
+            for (JsonNode a : list) {
+                out.addObject()
+                        .put("endpoint_id", a.path("endpoint_id").asText(null))
+                        .put("model_permaslug", a.path("model").asText(null))
+                        .put("provider_name", a.path("provider").asText(null))
+                        .put("status", a.path("status").asInt())
+                        .put("latency", a.path("latency_ms").asLong())
+                        .put("is_byok", false);
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode parse(String json, ObjectMapper mapper) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return mapper.readTree(json);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package io.llmgateway.metering.stream;
+
+import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.metering.config.MeteringConfig;
+import io.llmgateway.metering.persistence.UsageBatchWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.ClaimedMessages;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
+import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes the usage stream in group "metering". Each worker thread (not an event-loop thread, so it
+ * may block on Redis and await the database) reads a batch, writes it in one transaction, and only then
+ * XACKs it; a crash before the XACK leaves the entries pending and another consumer reclaims them with
+ * XAUTOCLAIM, where the generation-id conflict makes the replay count nothing twice.
+ */
+@ApplicationScoped
+public class UsageConsumer {
+
+    private static final Logger LOG = Logger.getLogger(UsageConsumer.class);
+    private static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
+    private static final int MAX_LINKS = 64;
+
+    private final StreamCommands<String, String, String> streams;
+    private final UsageEntryParser parser;
+    private final UsageBatchWriter writer;
+    private final DeadLetters deadLetters;
+    private final Tracer tracer;
+    private final MeteringConfig config;
+    private final String stream;
+    private final String group;
+    private final String consumerBase;
+    private final Counter stored;
+    private final Counter duplicates;
+    private final Timer batchTimer;
+    private final AtomicLong lagSeconds = new AtomicLong();
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running;
+
+    public UsageConsumer(RedisDataSource redis, RedisKeys keys, UsageEntryParser parser, UsageBatchWriter writer,
+            DeadLetters deadLetters, Tracer tracer, MeteringConfig config, MeterRegistry registry) {
+        this.streams = redis.stream(String.class);
+        this.parser = parser;
+        this.writer = writer;
+        this.deadLetters = deadLetters;
+        this.tracer = tracer;
+        this.config = config;
+        this.stream = keys.usageStream();
+        this.group = config.ingest().group();
+        this.consumerBase = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.stored = registry.counter("metering.ingest.events", "outcome", "stored");
+        this.duplicates = registry.counter("metering.ingest.events", "outcome", "duplicate");
+        this.batchTimer = registry.timer("metering.ingest.batch");
+        registry.gauge("metering.ingest.lag.seconds", lagSeconds);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.ingest().enabled()) {
+            return;
+        }
+        createGroup();
+        running = true;
+        for (int i = 0; i < config.ingest().workers(); i++) {
+            String consumer = consumerBase + "-" + i;
+            Thread t = new Thread(() -> loop(consumer), "usage-consumer-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+        LOG.infof("consuming %s as group %s, consumers %s-0..%d", stream, group, consumerBase, workers.size() - 1);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        for (Thread t : workers) {
+            try {
+                t.join(config.ingest().block().toMillis() + 2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The consumer-name prefix of this process (host name plus a random suffix). */
+    public String consumerBase() {
+        return consumerBase;
+    }
+
+    private void createGroup() {
+        try {
+            streams.xgroupCreate(stream, group, "0", new XGroupCreateArgs().mkstream());
+        } catch (Exception e) {
+            if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    private void loop(String consumer) {
+        long nextClaim = 0;
+        XReadGroupArgs args = new XReadGroupArgs().count(config.ingest().batchSize()).block(config.ingest().block());
+        while (running) {
+            try {
+                if (System.currentTimeMillis() >= nextClaim) {
+                    reclaim(consumer);
+                    nextClaim = System.currentTimeMillis() + config.ingest().claimInterval().toMillis();
+                }
+                List<StreamMessage<String, String, String>> batch = streams.xreadgroup(group, consumer, stream, ">", args);
+                if (!batch.isEmpty()) {
+                    process(batch);
+                }
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warnf("usage consumer %s: %s (retrying)", consumer, e.toString());
+                if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                    createGroup();
+                }
+                sleep(1000);
+            }
+        }
+    }
+
+    /** Takes over entries that another (dead) consumer read but never acknowledged. */
+    void reclaim(String consumer) {
+        String cursor = "0-0";
+        Duration minIdle = config.ingest().claimMinIdle();
+        do {
+            ClaimedMessages<String, String, String> claimed = streams.xautoclaim(stream, group, consumer, minIdle, cursor,
+                    config.ingest().batchSize());
+            if (!claimed.getMessages().isEmpty()) {
+                LOG.infof("reclaimed %d pending usage entries", claimed.getMessages().size());
+                process(claimed.getMessages());
+            }
+            cursor = claimed.getId();
+        } while (running && cursor != null && !"0-0".equals(cursor));
+    }
+
+    void process(List<StreamMessage<String, String, String>> batch) {
+        long started = System.nanoTime();
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, UsageEntryParser.Parsed> valid = new LinkedHashMap<>();
+        List<String> ackIds = new ArrayList<>(batch.size());
+        for (StreamMessage<String, String, String> message : batch) {
+            UsageEntryParser.Parsed parsed = parser.parse(message.id(), message.payload(), now);
+            if (parsed.poison()) {
+                deadLetters.send(message.id(), message.payload().get(RedisKeys.DATA_FIELD), parsed.traceparent(),
+                        parsed.reason());
+                ackIds.add(message.id());
+            } else if (valid.putIfAbsent(parsed.event().generationId(), parsed) != null) {
+                ackIds.add(message.id()); // the same generation twice in one batch: the first one counts
+                duplicates.increment();
+            }
+        }
+        Span span = startSpan(valid.values(), batch.size());
+        try (Scope ignored = span.makeCurrent()) {
+            int inserted = write(valid);
+            stored.increment(inserted);
+            duplicates.increment(valid.size() - inserted);
+            valid.values().forEach(p -> ackIds.add(p.entryId()));
+            valid.values().stream().mapToLong(p -> p.event().createdAt()).max()
+                    .ifPresent(newest -> lagSeconds.set(Math.max(0, now - newest)));
+            span.setAttribute("metering.stored", inserted);
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            throw e;
+        } finally {
+            // poison entries are safe in the dead-letter stream even when the write failed
+            if (!ackIds.isEmpty()) {
+                streams.xack(stream, group, ackIds.toArray(new String[0]));
+            }
+            span.end();
+            batchTimer.record(Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /**
+     * One transaction for the whole batch. If the database rejects the data itself (SQLSTATE class 22/23,
+     * e.g. a value out of range), the events are retried one by one so only the culprit is dead-lettered.
+     */
+    private int write(Map<String, UsageEntryParser.Parsed> valid) {
+        List<UsageEvent> events = valid.values().stream().map(UsageEntryParser.Parsed::event).toList();
+        try {
+            return writer.write(events).await().atMost(Duration.ofSeconds(60));
+        } catch (PgException e) {
+            if (e.getSqlState() == null || !(e.getSqlState().startsWith("22") || e.getSqlState().startsWith("23"))) {
+                throw e;
+            }
+            int inserted = 0;
+            for (UsageEntryParser.Parsed p : new ArrayList<>(valid.values())) {
+                try {
+                    inserted += writer.write(List.of(p.event())).await().atMost(Duration.ofSeconds(60));
+                } catch (PgException single) {
+                    deadLetters.send(p.entryId(), p.data(), p.traceparent(), "rejected by the database: "
+                            + single.getSqlState() + " " + single.getErrorMessage());
+                }
+            }
+            return inserted;
+        }
+    }
+
+    /**
+     * One consumer span per batch. It continues the producer's trace of the first event (a batch of one
+     * is a plain continuation) and links every other producer span, as OpenTelemetry advises for batches.
+     */
+    private Span startSpan(java.util.Collection<UsageEntryParser.Parsed> entries, int size) {
+        var builder = tracer.spanBuilder(stream + " process").setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("messaging.system", "redis")
+                .setAttribute("messaging.destination.name", stream)
+                .setAttribute("messaging.consumer.group.name", group)
+                .setAttribute("messaging.batch.message_count", size);
+        boolean parentSet = false;
+        int links = 0;
+        for (UsageEntryParser.Parsed p : entries) {
+            if (p.traceparent() == null || p.traceparent().isBlank()) {
+                continue;
+            }
+            Context ctx = W3CTraceContextPropagator.getInstance().extract(Context.root(),
+                    Map.of("traceparent", p.traceparent()), GETTER);
+            SpanContext sc = Span.fromContext(ctx).getSpanContext();
+            if (!sc.isValid()) {
+                continue;
+            }
+            if (!parentSet) {
+                builder.setParent(ctx);
+                parentSet = true;
+            } else if (links++ < MAX_LINKS) {
+                builder.addLink(sc);
+            }
+        }
+        if (!parentSet) {
+            builder.setNoParent();
+        }
+        return builder.startSpan();
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "metering";
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
