@@ -101,13 +101,27 @@ public interface GatewayConfig {
         @WithDefault("15s")
         Duration firstByteTimeout();
 
-        /** Whole non-streamed answer, and the whole stream. */
+        /**
+         * Whole non-streamed answer: a provider generating without streaming is silent until it is done,
+         * so silence cannot be told from work before this.
+         */
+        @WithDefault("120s")
+        Duration responseTimeout();
+
+        /** The whole stream. */
         @WithDefault("300s")
         Duration totalTimeout();
 
         /** Longest silence between two stream chunks once tokens flow. */
         @WithDefault("30s")
         Duration interChunkTimeout();
+
+        /**
+         * Hard cap on the time before the first byte reaches the client, all attempts and waits included:
+         * no attempt starts after it and a running attempt's timeout is cut to what is left.
+         */
+        @WithDefault("150s")
+        Duration deadline();
 
         /** Total upstream attempts for one request, across endpoints and models. */
         @WithDefault("6")

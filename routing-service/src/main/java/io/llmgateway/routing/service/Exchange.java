@@ -130,7 +130,7 @@ final class Exchange implements StreamSink {
                 triesOnCandidate = 0;
                 continue;
             }
-            if (attemptsUsed >= max) {
+            if (attemptsUsed >= max || remainingMs() <= 0) {
                 break;
             }
             attempt(c);
@@ -227,6 +227,10 @@ final class Exchange implements StreamSink {
         }));
     }
 
+    private long remainingMs() {
+        return svc.config.upstream().deadline().toMillis() - (System.nanoTime() - started) / 1_000_000;
+    }
+
     /** -1 = fail over now; else milliseconds to wait before retrying the same endpoint. */
     private long retryDelay(AttemptFailure f) {
         if (!f.retryable() || f.timeout) {
@@ -248,7 +252,9 @@ final class Exchange implements StreamSink {
         CompletableFuture<Object> result = new CompletableFuture<>();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(call.url());
         call.headers().forEach(options::putHeader);
-        long ttfb = svc.config.upstream().firstByteTimeout().toMillis();
+        long ttfbConfigured = request.stream() ? svc.config.upstream().firstByteTimeout().toMillis()
+                : svc.config.upstream().responseTimeout().toMillis();
+        long ttfb = Math.max(1, Math.min(ttfbConfigured, remainingMs()));
         long sentAt = System.nanoTime();
         long[] timer = new long[] { svc.vertx.setTimer(ttfb, t -> {
             if (upstreamRequest != null) {
@@ -317,17 +323,7 @@ final class Exchange implements StreamSink {
                 resp.resume();
             });
         });
-        if (request.stream()) {
-            return result;
-        }
-        long total = svc.config.upstream().totalTimeout().toMillis();
-        long totalTimer = svc.vertx.setTimer(total, t -> {
-            if (upstreamRequest != null) {
-                upstreamRequest.reset();
-            }
-            result.completeExceptionally(new AttemptFailure(0, null, -1, true, "no answer within " + total + " ms"));
-        });
-        return result.whenComplete((r, e) -> svc.vertx.cancelTimer(totalTimer));
+        return result;
     }
 
     private static AttemptFailure failure(ProviderAdapter adapter, HttpClientResponse resp, Buffer body) {
