@@ -1,5 +1,7 @@
 package io.llmgateway.simulator.resource;
 
+import io.llmgateway.simulator.protocol.AnthropicProtocol;
+import io.llmgateway.simulator.protocol.GeminiProtocol;
 import io.llmgateway.simulator.protocol.OpenAiProtocol;
 import io.llmgateway.simulator.service.UpstreamService;
 import io.llmgateway.simulator.service.UpstreamService.Call;
@@ -18,12 +20,24 @@ public class UpstreamRoutes {
 
     private static final int MAX_BODY = 32 * 1024 * 1024;
 
+    /**
+     * Gemini: /p/{provider}/v1beta/models/{model}:generateContent or :streamGenerateContent (?alt=sse).
+     * Vert.x matches the raw path, so the colon is also accepted percent-encoded (some clients encode it).
+     */
+    static final String GEMINI_PATH = "/p/(?<provider>[^/]+)/v1(?:beta)?/models/(?<model>[^/]+?)(?::|%3[Aa])"
+            + "(?<method>generateContent|streamGenerateContent)";
+
     private final UpstreamService upstream;
     private final OpenAiProtocol openai;
+    private final AnthropicProtocol anthropic;
+    private final GeminiProtocol gemini;
 
-    public UpstreamRoutes(UpstreamService upstream, OpenAiProtocol openai) {
+    public UpstreamRoutes(UpstreamService upstream, OpenAiProtocol openai, AnthropicProtocol anthropic,
+            GeminiProtocol gemini) {
         this.upstream = upstream;
         this.openai = openai;
+        this.anthropic = anthropic;
+        this.gemini = gemini;
     }
 
     void register(@Observes Router router) {
@@ -32,5 +46,10 @@ public class UpstreamRoutes {
                 .handler(rc -> upstream.handle(rc, new Call(rc.pathParam("provider"), openai, null, false, false)));
         router.post("/p/:provider/v1/completions").handler(body)
                 .handler(rc -> upstream.handle(rc, new Call(rc.pathParam("provider"), openai, null, false, true)));
+        router.post("/p/:provider/v1/messages").handler(body)
+                .handler(rc -> upstream.handle(rc, new Call(rc.pathParam("provider"), anthropic, null, false, false)));
+        router.postWithRegex(GEMINI_PATH).handler(body).handler(rc -> upstream.handle(rc,
+                new Call(rc.pathParam("provider"), gemini, rc.pathParam("model"),
+                        rc.pathParam("method").equals("streamGenerateContent"), false)));
     }
 }
