@@ -309,5 +309,18 @@ class ChatCompletionsTest {
             stream.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
         }
         assertEquals("Hello there", text.toString());
+        var toolParams = com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("test/model")
+                .addUserMessage("Weather in Paris?")
+                .addTool(com.openai.models.chat.completions.ChatCompletionFunctionTool.builder()
+                        .function(com.openai.models.FunctionDefinition.builder().name("get_weather")
+                                .parameters(com.openai.models.FunctionParameters.builder()
+                                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object")).build())
+                                .build())
+                        .build())
+                .build();
+        var toolAnswer = client.chat().completions().create(toolParams);
+        var call = toolAnswer.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction().function();
+        assertEquals("get_weather", call.name());
+        assertEquals("{\"city\":\"Paris\"}", call.arguments());
     }
 }
