@@ -105,7 +105,8 @@ public class UsageConsumer {
             workers.add(t);
             t.start();
         }
-        LOG.infof("consuming %s as group %s, consumers %s-0..%d", stream, group, consumerBase, workers.size() - 1);
+        LOG.infof("consuming %s as group %s, consumers %s-0..%d, reclaiming entries idle %s every %s", stream, group,
+                consumerBase, workers.size() - 1, config.ingest().claimMinIdle(), config.ingest().claimInterval());
     }
 
     void stop(@Observes ShutdownEvent event) {
