@@ -1,0 +1,260 @@
+package io.llmgateway.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.auth.service.KeySecrets;
+import io.llmgateway.auth.support.Api;
+import io.llmgateway.auth.support.TestClock;
+import io.llmgateway.contracts.events.KeyEvent;
+import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.testsupport.RealInfrastructure;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The public key API, the operator API and the internal key state on real PostgreSQL and Redis. */
+@QuarkusTest
+@WithTestResource(RealInfrastructure.class)
+class KeyApiTest {
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    RedisKeys keys;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void realTime() {
+        clock.reset();
+    }
+
+    @Test
+    void keyLifecycleThroughThePublicApi() {
+        Api.Account account = Api.account("25.00");
+        assertTrue(account.managementKey().matches("sk-gw-v1-[0-9a-f]{64}"));
+        assertEquals(KeySecrets.hash(account.managementKey()), account.managementHash());
+
+        auth(account.managementKey()).get("/api/v1/key").then().statusCode(200)
+                .body("data.is_management_key", equalTo(true))
+                .body("data.is_provisioning_key", equalTo(true))
+                .body("data.label", equalTo(KeySecrets.label(account.managementKey())));
+
+        Response created = auth(account.managementKey()).contentType(ContentType.JSON)
+                .body("{\"name\":\"prod\",\"limit\":10.5,\"limit_reset\":\"daily\","
+                        + "\"rate_limit\":{\"requests_per_minute\":60,\"tokens_per_minute\":1000}}")
+                .post("/api/v1/keys").then().statusCode(201)
+                .body("data.name", equalTo("prod"))
+                .body("data.limit", equalTo(10.5f))
+                .body("data.limit_remaining", equalTo(10.5f))
+                .body("data.limit_reset", equalTo("daily"))
+                .body("data.disabled", equalTo(false))
+                .body("data.is_management_key", equalTo(false))
+                .body("data.rate_limit.requests_per_minute", equalTo(60))
+                .body("data.workspace_id", equalTo(account.id()))
+                .extract().response();
+        String secret = created.path("key");
+        String hash = created.path("data.hash");
+        assertTrue(secret.matches("sk-gw-v1-[0-9a-f]{64}"));
+        assertEquals(KeySecrets.hash(secret), hash);
+        assertFalse(created.path("data").toString().contains(secret), "the key object never carries the secret");
+
+        String listed = auth(account.managementKey()).get("/api/v1/keys").then().statusCode(200)
+                .body("data.hash", hasItem(hash)).extract().asString();
+        assertFalse(listed.contains(secret), "secrets are shown once, at creation");
+        assertFalse(listed.contains(account.managementKey()));
+
+        auth(secret).get("/api/v1/key").then().statusCode(200)
+                .body("data.is_management_key", equalTo(false))
+                .body("data.limit_remaining", equalTo(10.5f))
+                .body("data.usage", equalTo(0))
+                .body("data.rate_limit.tokens_per_minute", equalTo(1000));
+
+        long versionBefore = internal(hash).<Number>path("version").longValue();
+        auth(account.managementKey()).contentType(ContentType.JSON)
+                .body("{\"name\":\"renamed\",\"limit\":null,\"rate_limit\":{\"tokens_per_minute\":null}}")
+                .patch("/api/v1/keys/" + hash).then().statusCode(200)
+                .body("data.name", equalTo("renamed"))
+                .body("data.limit", nullValue())
+                .body("data.limit_remaining", nullValue())
+                .body("data.limit_reset", equalTo("daily"))
+                .body("data.rate_limit.requests_per_minute", equalTo(60))
+                .body("data.rate_limit.tokens_per_minute", nullValue());
+        Response state = internal(hash);
+        assertTrue(state.<Number>path("version").longValue() > versionBefore, "version grows with every change");
+        assertEquals("inference", state.path("kind"));
+        assertEquals(account.id(), state.path("account_id"));
+        assertEquals(25, state.<Integer>path("account_balance"));
+
+        auth(account.managementKey()).contentType(ContentType.JSON).body("{\"disabled\":true}")
+                .patch("/api/v1/keys/" + hash).then().statusCode(200).body("data.disabled", equalTo(true));
+        auth(secret).get("/api/v1/key").then().statusCode(401).body("error.code", equalTo(401));
+        auth(account.managementKey()).get("/api/v1/keys").then().statusCode(200).body("data.hash", not(hasItem(hash)));
+        auth(account.managementKey()).queryParam("include_disabled", "true").get("/api/v1/keys").then()
+                .statusCode(200).body("data.hash", hasItem(hash));
+
+        auth(account.managementKey()).delete("/api/v1/keys/" + hash).then().statusCode(200)
+                .body("deleted", equalTo(true));
+        auth(account.managementKey()).get("/api/v1/keys/" + hash).then().statusCode(404).body("error.code", equalTo(404));
+        given().get("/internal/keys/" + hash).then().statusCode(404).body("error.code", equalTo(404));
+
+        List<KeyEvent> events = keyEvents();
+        assertTrue(events.stream().anyMatch(e -> KeyEvent.KEY_UPDATED.equals(e.type()) && hash.equals(e.keyHash())
+                && e.state() != null && e.state().disabled()), "disable published with the full state");
+        assertTrue(events.stream().anyMatch(e -> KeyEvent.KEY_DELETED.equals(e.type()) && hash.equals(e.keyHash())));
+        assertTrue(events.stream().anyMatch(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.type())
+                && account.id().equals(e.accountId()) && e.accountBalance().compareTo(new java.math.BigDecimal("25")) == 0));
+    }
+
+    @Test
+    void inferenceKeysCannotManageKeysOrReadCredits() {
+        Api.Account account = Api.account("5");
+        Api.Key key = Api.key(account, "{\"name\":\"inference\"}");
+        auth(key.secret()).get("/api/v1/keys").then().statusCode(403).body("error.code", equalTo(403));
+        auth(key.secret()).contentType(ContentType.JSON).body("{\"name\":\"x\"}").post("/api/v1/keys").then()
+                .statusCode(403);
+        auth(key.secret()).get("/api/v1/keys/" + key.hash()).then().statusCode(403);
+        auth(key.secret()).delete("/api/v1/keys/" + key.hash()).then().statusCode(403);
+        auth(key.secret()).get("/api/v1/credits").then().statusCode(403);
+        auth(account.managementKey()).get("/api/v1/credits").then().statusCode(200)
+                .body("data.total_credits", equalTo(5)).body("data.total_usage", equalTo(0));
+    }
+
+    @Test
+    void accountsCannotSeeOrTouchEachOthersKeys() {
+        Api.Account a = Api.account("1");
+        Api.Account b = Api.account("1");
+        Api.Key aKey = Api.key(a, "{\"name\":\"a's key\"}");
+        auth(b.managementKey()).get("/api/v1/keys/" + aKey.hash()).then().statusCode(404);
+        auth(b.managementKey()).contentType(ContentType.JSON).body("{\"disabled\":true}")
+                .patch("/api/v1/keys/" + aKey.hash()).then().statusCode(404);
+        auth(b.managementKey()).delete("/api/v1/keys/" + aKey.hash()).then().statusCode(404);
+        auth(b.managementKey()).get("/api/v1/keys").then().statusCode(200).body("data.hash", not(hasItem(aKey.hash())));
+        auth(aKey.secret()).get("/api/v1/key").then().statusCode(200).body("data.is_management_key", equalTo(false));
+    }
+
+    @Test
+    void badInputIsAnsweredWithTheEnvelope() {
+        Api.Account account = Api.account("1");
+        String mgmt = account.managementKey();
+        postKey(mgmt, "{\"name\":\"x\",\"limit\":-1}", 400, "negative");
+        postKey(mgmt, "{\"name\":\"x\",\"expires_at\":\"2001-01-01T00:00:00Z\"}", 400, "future");
+        postKey(mgmt, "{\"name\":\"x\",\"superuser\":true}", 400, "superuser");
+        postKey(mgmt, "{\"name\":", 400, "");
+        postKey(mgmt, "{\"name\":\"x\",\"limit_reset\":\"hourly\"}", 400, "limit_reset");
+        postKey(mgmt, "{\"name\":\"x\",\"rate_limit\":{\"requests_per_minute\":0}}", 400, "requests_per_minute");
+        postKey(mgmt, "{\"name\":\"x\",\"rate_limit\":{\"burst\":5}}", 400, "burst");
+        postKey(mgmt, "{\"limit\":1}", 400, "name");
+        postKey(mgmt, "{\"name\":\"x\",\"limit\":\"lots\"}", 400, "limit");
+
+        Api.Key key = Api.key(account, "{\"name\":\"target\"}");
+        patchKey(mgmt, key.hash(), "{\"owner\":\"me\"}", 400, "owner");
+        patchKey(mgmt, key.hash(), "[1,2]", 400, "object");
+        patchKey(mgmt, key.hash(), "{\"limit\":-5}", 400, "negative");
+        patchKey(mgmt, key.hash(), "{\"expires_at\":\"2001-01-01T00:00:00Z\"}", 400, "future");
+        patchKey(mgmt, key.hash(), "{\"disabled\":\"yes\"}", 400, "disabled");
+        patchKey(mgmt, "f".repeat(64), "{\"disabled\":true}", 404, "Unknown");
+        auth(mgmt).get("/api/v1/keys/' OR '1'='1").then().statusCode(404);
+        auth(mgmt).queryParam("offset", "-1").get("/api/v1/keys").then().statusCode(400);
+
+        String bogus = KeySecrets.newSecret();
+        String body = auth(bogus).get("/api/v1/key").then().statusCode(401).body("error.code", equalTo(401))
+                .extract().asString();
+        assertFalse(body.contains(bogus), "a secret never appears in an error");
+        given().get("/api/v1/key").then().statusCode(401).body("error.message", notNullValue());
+        given().get("/api/v1/credits").then().statusCode(401);
+    }
+
+    @Test
+    void expiredKeysAreRejected() {
+        Api.Account account = Api.account("1");
+        Api.Key key = Api.key(account, "{\"name\":\"short-lived\",\"expires_at\":\""
+                + Instant.now().plus(Duration.ofHours(1)) + "\"}");
+        auth(key.secret()).get("/api/v1/key").then().statusCode(200).body("data.expires_at", notNullValue());
+        clock.set(Instant.now().plus(Duration.ofHours(2)));
+        auth(key.secret()).get("/api/v1/key").then().statusCode(401).body("error.message", containsString("expired"));
+    }
+
+    @Test
+    void operatorApiManagesCredits() {
+        given().contentType(ContentType.JSON).body("{\"name\":\"x\",\"credits\":\"1\"}").post("/admin/accounts")
+                .then().statusCode(401).body("error.code", equalTo(401));
+        given().header("Authorization", "Bearer wrong").contentType(ContentType.JSON)
+                .body("{\"name\":\"x\",\"credits\":\"1\"}").post("/admin/accounts").then().statusCode(401);
+        operator().body("{\"name\":\"x\",\"credits\":\"-1\"}").post("/admin/accounts").then().statusCode(400);
+
+        Api.Account account = Api.account("25.00");
+        operator().body("{\"amount\":\"10.00\",\"note\":\"invoice 7\"}").post("/admin/accounts/" + account.id() + "/credits")
+                .then().statusCode(200).body("account_id", equalTo(account.id())).body("balance", equalTo(35));
+        operator().body("{\"amount\":\"-5.5\",\"note\":\"refund\"}").post("/admin/accounts/" + account.id() + "/credits")
+                .then().statusCode(200).body("balance", equalTo(29.5f));
+        operator().body("{\"amount\":\"0\"}").post("/admin/accounts/" + account.id() + "/credits").then().statusCode(400);
+        operator().body("{\"amount\":\"1\"}").post("/admin/accounts/no-such-account/credits").then().statusCode(404);
+        given().header("Authorization", Api.OPERATOR).get("/admin/accounts/" + account.id()).then().statusCode(200)
+                .body("balance", equalTo(29.5f)).body("total_credits", equalTo(29.5f)).body("total_usage", equalTo(0))
+                .body("keys", equalTo(1));
+        auth(account.managementKey()).get("/api/v1/credits").then().statusCode(200)
+                .body("data.total_credits", equalTo(29.5f));
+        Api.eventually(() -> keyEvents().stream().anyMatch(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.type())
+                && account.id().equals(e.accountId()) && e.accountBalance().compareTo(new java.math.BigDecimal("29.5")) == 0)
+                ? true : null);
+    }
+
+    private List<KeyEvent> keyEvents() {
+        List<StreamMessage<String, String, String>> entries = redis.stream(String.class, String.class, String.class)
+                .xrange(keys.keyEventsStream(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
+        return entries.stream().map(m -> {
+            assertNotNull(m.payload().get(RedisKeys.TRACEPARENT_FIELD), "every entry has a traceparent field");
+            try {
+                return mapper.readValue(m.payload().get(RedisKeys.DATA_FIELD), KeyEvent.class);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).filter(Objects::nonNull).toList();
+    }
+
+    private static Response internal(String hash) {
+        return given().get("/internal/keys/" + hash).then().statusCode(200).extract().response();
+    }
+
+    private static io.restassured.specification.RequestSpecification auth(String secret) {
+        return given().header("Authorization", "Bearer " + secret);
+    }
+
+    private static io.restassured.specification.RequestSpecification operator() {
+        return given().header("Authorization", Api.OPERATOR).contentType(ContentType.JSON);
+    }
+
+    private static void postKey(String mgmt, String body, int status, String messagePart) {
+        auth(mgmt).contentType(ContentType.JSON).body(body).post("/api/v1/keys").then().statusCode(status)
+                .body("error.code", equalTo(status)).body("error.message", containsString(messagePart));
+    }
+
+    private static void patchKey(String mgmt, String hash, String body, int status, String messagePart) {
+        auth(mgmt).contentType(ContentType.JSON).body(body).patch("/api/v1/keys/" + hash).then().statusCode(status)
+                .body("error.code", equalTo(status)).body("error.message", containsString(messagePart));
+    }
+}

@@ -1,0 +1,239 @@
+package io.llmgateway.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.llmgateway.auth.stream.UsageConsumer;
+import io.llmgateway.auth.support.Api;
+import io.llmgateway.auth.support.TestClock;
+import io.llmgateway.contracts.events.KeyEvent;
+import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.testsupport.RealInfrastructure;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Debits from the usage stream on real Redis and PostgreSQL: exactly once, reclaimed, dead-lettered. */
+@QuarkusTest
+@WithTestResource(RealInfrastructure.class)
+class UsageDebitTest {
+
+    // XADD and a dead consumer's XREADGROUP in one atomic script: the entry lands in that consumer's
+    // pending list before the service's own consumer can see it, as if it crashed right after reading.
+    private static final String ADD_AND_ABANDON = """
+            local id = redis.call('XADD', KEYS[1], '*', 'data', ARGV[1], 'traceparent', '')
+            redis.call('XREADGROUP', 'GROUP', 'auth', ARGV[2], 'COUNT', '1000', 'STREAMS', KEYS[1], '>')
+            return id""";
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    RedisKeys keys;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void realTime() {
+        clock.reset();
+    }
+
+    @Test
+    void aUsageEventDeliveredTwiceIsChargedOnce() throws Exception {
+        Api.Account account = Api.account("25.00");
+        Api.Key key = Api.key(account, "{\"name\":\"spender\",\"limit\":1}");
+        redis.value(Long.class).set(keys.accountPending(account.id()), 12_300L);
+        redis.value(Long.class).set(keys.keyPending(account.id(), key.hash()), 12_300L);
+        UsageEvent event = usage("gen-1-" + UUID.randomUUID(), account.id(), key.hash(), "0.0123", 12_300);
+        publish(event);
+        publish(event);
+
+        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("24.9877")) == 0 ? true : null);
+        publish(event); // a third, late replay
+        Api.eventually(() -> pending() == 0 && streamLength() >= 3 ? true : null);
+
+        assertEquals(1, debits(event.generationId()));
+        assertEquals(0, new BigDecimal("24.9877").compareTo(balance(account.id())));
+        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())), "balance agrees with the ledger");
+        assertEquals(0L, redis.value(Long.class).get(keys.accountPending(account.id())), "reservation released once");
+        assertEquals(0L, redis.value(Long.class).get(keys.keyPending(account.id(), key.hash())));
+
+        Response current = given().header("Authorization", "Bearer " + key.secret()).get("/api/v1/key").then()
+                .statusCode(200).extract().response();
+        assertEquals(0, new BigDecimal("0.0123").compareTo(decimal(current, "data.usage")));
+        assertEquals(0, new BigDecimal("0.9877").compareTo(decimal(current, "data.limit_remaining")));
+        given().header("Authorization", "Bearer " + account.managementKey()).get("/api/v1/credits").then()
+                .statusCode(200).body("data.total_usage", org.hamcrest.Matchers.equalTo(0.0123f));
+
+        List<KeyEvent> events = keyEvents();
+        assertTrue(events.stream().anyMatch(e -> KeyEvent.KEY_UPDATED.equals(e.type()) && key.hash().equals(e.keyHash())
+                && e.state().limitRemaining().compareTo(new BigDecimal("0.9877")) == 0));
+        assertEquals(1, events.stream().filter(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.type())
+                && account.id().equals(e.accountId()) && e.accountBalance().compareTo(new BigDecimal("24.9877")) == 0)
+                .count(), "one balance event for one debit");
+    }
+
+    @Test
+    void entriesOfADeadConsumerAreReclaimedAndChargedOnce() throws Exception {
+        Api.Account account = Api.account("5");
+        Api.Key key = Api.key(account, "{\"name\":\"k\"}");
+        UsageEvent event = usage("gen-2-" + UUID.randomUUID(), account.id(), key.hash(), "0.5", 500_000);
+        String json = mapper.writeValueAsString(event);
+        Api.eventually(() -> {
+            try {
+                redis.execute("EVAL", ADD_AND_ABANDON, "1", keys.usageStream(), json, "dead-consumer-" + UUID.randomUUID());
+                return true;
+            } catch (Exception e) {
+                return null; // the service has not created its group yet
+            }
+        });
+        publish(event); // the same generation also arrives normally: still one charge
+        Api.eventually(() -> pending() == 0 ? true : null);
+        assertEquals(1, debits(event.generationId()));
+        assertEquals(0, new BigDecimal("4.5").compareTo(balance(account.id())));
+        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+    }
+
+    @Test
+    void poisonEntriesGoToTheDeadLetterStream() {
+        StreamCommands<String, String, String> streams = redis.stream(String.class, String.class, String.class);
+        String broken = streams.xadd(keys.usageStream(), Map.of(RedisKeys.DATA_FIELD, "{not json", "traceparent", ""));
+        String incomplete = streams.xadd(keys.usageStream(), Map.of(RedisKeys.DATA_FIELD,
+                "{\"generation_id\":\"gen-3-x\",\"cost\":1}", "traceparent", ""));
+        String unknownAccount = streams.xadd(keys.usageStream(), Map.of(RedisKeys.DATA_FIELD,
+                "{\"generation_id\":\"gen-4-x\",\"account_id\":\"nobody\",\"cost\":1,\"cost_micros\":1000000}",
+                "traceparent", ""));
+        List<StreamMessage<String, String, String>> dead = Api.eventually(() -> {
+            List<StreamMessage<String, String, String>> all = streams.xrange(keys.usageDeadLetterStream(),
+                    StreamRange.of("-", "+"));
+            List<String> sources = all.stream().map(m -> m.payload().get("source_id")).toList();
+            return sources.containsAll(List.of(broken, incomplete, unknownAccount)) ? all : null;
+        });
+        assertTrue(dead.stream().allMatch(m -> m.payload().get("reason") != null && !m.payload().get("reason").isBlank()));
+        assertTrue(dead.stream().anyMatch(m -> m.payload().get("reason").contains("account_id")));
+        assertTrue(dead.stream().anyMatch(m -> m.payload().get("reason").contains("unknown account")));
+        Api.eventually(() -> pending() == 0 ? true : null);
+    }
+
+    @Test
+    void keyLimitsResetAtUtcMidnightWithTheClock() throws Exception {
+        clock.set(Instant.parse("2026-11-29T23:59:00Z")); // a Sunday
+        Api.Account account = Api.account("10");
+        Api.Key daily = Api.key(account, "{\"name\":\"daily\",\"limit\":1,\"limit_reset\":\"daily\"}");
+        Api.Key weekly = Api.key(account, "{\"name\":\"weekly\",\"limit\":1,\"limit_reset\":\"weekly\"}");
+        publish(usage("gen-5-" + UUID.randomUUID(), account.id(), daily.hash(), "0.4", 400_000));
+        publish(usage("gen-6-" + UUID.randomUUID(), account.id(), weekly.hash(), "0.25", 250_000));
+        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("9.35")) == 0 ? true : null);
+
+        assertEquals(0, new BigDecimal("0.6").compareTo(remaining(daily)));
+        assertEquals(0, new BigDecimal("0.75").compareTo(remaining(weekly)));
+
+        clock.set(Instant.parse("2026-11-30T00:00:00Z")); // Monday: a new day and a new week
+        assertEquals(0, BigDecimal.ONE.compareTo(remaining(daily)));
+        assertEquals(0, BigDecimal.ONE.compareTo(remaining(weekly)));
+        Response state = given().get("/internal/keys/" + daily.hash()).then().statusCode(200).extract().response();
+        assertEquals(0, BigDecimal.ONE.compareTo(decimal(state, "limit_remaining")));
+        Response current = given().header("Authorization", "Bearer " + daily.secret()).get("/api/v1/key").then()
+                .statusCode(200).extract().response();
+        assertEquals(0, BigDecimal.ZERO.compareTo(decimal(current, "data.usage_daily")));
+        assertEquals(0, new BigDecimal("0.4").compareTo(decimal(current, "data.usage")));
+    }
+
+    @Test
+    void consumerNamesAreUniquePerProcess() {
+        UsageConsumer consumer = io.quarkus.arc.Arc.container().instance(UsageConsumer.class).get();
+        assertTrue(consumer.consumerName().matches(".+-[0-9a-f]{8}"), consumer.consumerName());
+    }
+
+    private BigDecimal remaining(Api.Key key) {
+        Response r = given().header("Authorization", "Bearer " + key.secret()).get("/api/v1/key").then().statusCode(200)
+                .extract().response();
+        return decimal(r, "data.limit_remaining");
+    }
+
+    private static BigDecimal decimal(Response response, String path) {
+        return new BigDecimal(response.path(path).toString());
+    }
+
+    private void publish(UsageEvent event) {
+        try {
+            redis.stream(String.class, String.class, String.class).xadd(keys.usageStream(),
+                    Map.of(RedisKeys.DATA_FIELD, mapper.writeValueAsString(event), RedisKeys.TRACEPARENT_FIELD, ""));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private long pending() {
+        return redis.stream(String.class, String.class, String.class).xpending(keys.usageStream(), UsageConsumer.GROUP)
+                .getPendingCount();
+    }
+
+    private long streamLength() {
+        return redis.stream(String.class, String.class, String.class).xlen(keys.usageStream());
+    }
+
+    private List<KeyEvent> keyEvents() {
+        return redis.stream(String.class, String.class, String.class)
+                .xrange(keys.keyEventsStream(), StreamRange.of("-", "+")).stream().map(m -> {
+                    try {
+                        return mapper.readValue(m.payload().get(RedisKeys.DATA_FIELD), KeyEvent.class);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }).toList();
+    }
+
+    private BigDecimal balance(String accountId) {
+        return query("SELECT balance FROM accounts WHERE id = ?", accountId);
+    }
+
+    private BigDecimal ledgerSum(String accountId) {
+        return query("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account_id = ?", accountId);
+    }
+
+    private long debits(String generationId) {
+        return query("SELECT COUNT(*) FROM ledger_entries WHERE generation_id = ?", generationId).longValue();
+    }
+
+    private BigDecimal query(String sql, String arg) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, arg);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static UsageEvent usage(String generationId, String accountId, String keyHash, String cost, long micros) {
+        return new UsageEvent(generationId, Instant.now().getEpochSecond(), keyHash, accountId, "openai/gpt-4o-mini",
+                "openai/gpt-4o-mini", "openai", "ep-1", "gpt-4o-mini", "up-1", List.of(), 10, 20, 0, 0, false,
+                new BigDecimal(cost), micros, 100, 50L, 80, false, false, UsageEvent.STATUS_SUCCESS, 200, "stop", "stop",
+                null, null, null, null);
+    }
+}
