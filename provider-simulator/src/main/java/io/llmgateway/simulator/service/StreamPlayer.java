@@ -2,6 +2,7 @@ package io.llmgateway.simulator.service;
 
 import io.llmgateway.simulator.model.Fault;
 import io.llmgateway.simulator.protocol.SseEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -23,6 +24,8 @@ final class StreamPlayer {
     private int index;
     private long tokensWritten;
     private boolean firstTokenSent;
+    /** Completes when the last event reached the socket; a cut waits for it, or Netty would drop unflushed events. */
+    private Future<Void> lastWrite = Future.succeededFuture();
 
     StreamPlayer(Vertx vertx, HttpServerResponse response, List<SseEvent> events, Fault fault, long firstDelayMs,
             double tokensPerSecond) {
@@ -47,7 +50,7 @@ final class StreamPlayer {
                 return; // the client went away: stop generating
             }
             if (fault.kind() == Fault.Kind.CUT_AFTER && index == fault.n()) {
-                response.close(); // drops the connection without the chunked terminator
+                lastWrite.onComplete(done -> response.close()); // no chunked terminator: a broken stream
                 return;
             }
             if (fault.kind() == Fault.Kind.STALL_AFTER && index == fault.n()) {
@@ -72,7 +75,7 @@ final class StreamPlayer {
             }
             index++;
             boolean malformed = fault.kind() == Fault.Kind.MALFORMED_AT && index == fault.n();
-            response.write((malformed ? event.malformed() : event).render());
+            lastWrite = response.write((malformed ? event.malformed() : event).render());
         }
         response.end();
     }

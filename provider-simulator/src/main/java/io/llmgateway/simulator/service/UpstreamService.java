@@ -113,8 +113,7 @@ public class UpstreamService {
             case CUT_AFTER -> {
                 // Promise the whole body, send half, drop the connection: a premature end of body.
                 response.putHeader("content-length", Integer.toString(body.length()));
-                response.write(body.substring(0, body.length() / 2));
-                response.close();
+                response.write(body.substring(0, body.length() / 2)).onComplete(done -> response.close());
             }
             case STALL_AFTER -> {
                 response.putHeader("content-length", Integer.toString(body.length()));
