@@ -1,0 +1,5 @@
+package io.llmgateway.catalog.model;
+
+/** Body of {@code GET /api/v1/models/count}: {@code {"data": {"count": n}}}. */
+public record Count(long count) {
+}

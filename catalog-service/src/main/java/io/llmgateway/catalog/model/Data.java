@@ -1,0 +1,5 @@
+package io.llmgateway.catalog.model;
+
+/** OpenRouter's response wrapper: {@code {"data": ...}}. */
+public record Data<T>(T data) {
+}

@@ -1,0 +1,5 @@
+package io.llmgateway.catalog.model;
+
+/** Where the model's endpoints are listed. */
+public record Links(String details) {
+}

@@ -1,0 +1,21 @@
+package io.llmgateway.catalog.persistence;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** Hash of the last applied content of one Kubernetes ConfigMap (namespace/name). */
+@Entity
+@Table(name = "config_source")
+public class ConfigSourceEntity extends PanacheEntityBase {
+
+    @Id
+    public String name;
+    @Column(name = "content_hash")
+    public String contentHash;
+    @Column(name = "applied_at")
+    public Instant appliedAt;
+}

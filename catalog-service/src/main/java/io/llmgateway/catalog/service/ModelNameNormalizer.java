@@ -1,0 +1,181 @@
+package io.llmgateway.catalog.service;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a provider-specific model name from the seed file (e.g. {@code groq/llama-3.3-70b-versatile},
+ * {@code together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo}) into one OpenRouter-style model id
+ * ({@code meta-llama/llama-3.3-70b-instruct}), so that a model served by several providers becomes one
+ * model with several endpoints. Heuristic by nature: the rules below cover the naming habits seen in the
+ * data (region prefixes, date suffixes, Fireworks' {@code v3p1}, Bedrock's {@code vendor.name-v1:0}).
+ */
+public final class ModelNameNormalizer {
+
+    /** Provider-side name (sent upstream) and the canonical model id it maps to. */
+    public record Name(String providerModel, String modelId) {
+        public String author() {
+            return modelId.substring(0, modelId.indexOf('/'));
+        }
+
+        public String slug() {
+            return modelId.substring(modelId.indexOf('/') + 1);
+        }
+    }
+
+    /** First word of a model slug -> the author OpenRouter files it under. Checked longest first. */
+    private static final Map<String, String> FAMILIES = new LinkedHashMap<>();
+
+    static {
+        String[][] families = {
+                {"chatgpt", "openai"}, {"gpt-oss", "openai"}, {"gpt", "openai"}, {"o1", "openai"}, {"o3", "openai"},
+                {"o4", "openai"}, {"codex", "openai"}, {"davinci", "openai"}, {"babbage", "openai"},
+                {"claude", "anthropic"}, {"gemini", "google"}, {"gemma", "google"}, {"chat-bison", "google"},
+                {"codellama", "meta-llama"}, {"llama", "meta-llama"}, {"mixtral", "mistralai"},
+                {"mistral", "mistralai"}, {"codestral", "mistralai"}, {"devstral", "mistralai"},
+                {"magistral", "mistralai"}, {"ministral", "mistralai"}, {"pixtral", "mistralai"},
+                {"open-mistral", "mistralai"}, {"open-mixtral", "mistralai"}, {"deepseek", "deepseek"},
+                {"qwen", "qwen"}, {"qwq", "qwen"}, {"grok", "x-ai"}, {"glm", "z-ai"}, {"kimi", "moonshotai"},
+                {"minimax", "minimax"}, {"command", "cohere"}, {"jamba", "ai21"}, {"nova", "amazon"},
+                {"phi", "microsoft"}, {"hermes", "nousresearch"}, {"granite", "ibm"}, {"sonar", "perplexity"},
+                {"mimo", "xiaomi"}, {"doubao", "bytedance"}, {"ernie", "baidu"}};
+        for (String[] f : families) {
+            FAMILIES.put(f[0], f[1]);
+        }
+    }
+
+    /** Organisation names in provider paths -> our author ids. */
+    private static final Map<String, String> ORGS = Map.ofEntries(
+            Map.entry("meta", "meta-llama"), Map.entry("meta-llama", "meta-llama"), Map.entry("deepseek-ai", "deepseek"),
+            Map.entry("mistralai", "mistralai"), Map.entry("mistral", "mistralai"), Map.entry("zai-org", "z-ai"),
+            Map.entry("thudm", "z-ai"), Map.entry("zai", "z-ai"), Map.entry("moonshotai", "moonshotai"),
+            Map.entry("alibaba", "qwen"), Map.entry("qwen", "qwen"), Map.entry("google", "google"),
+            Map.entry("openai", "openai"), Map.entry("anthropic", "anthropic"), Map.entry("xai", "x-ai"),
+            Map.entry("amazon", "amazon"), Map.entry("cohere", "cohere"), Map.entry("minimaxai", "minimax"),
+            Map.entry("nousresearch", "nousresearch"), Map.entry("microsoft", "microsoft"), Map.entry("ibm", "ibm"),
+            Map.entry("nvidia", "nvidia"));
+
+    private static final Set<String> LOCATION_SEGMENTS = Set.of("eu", "us", "global", "global-standard", "apac",
+            "data-zone", "ps", "@cf", "@hf");
+    private static final Pattern BEDROCK = Pattern.compile(
+            "^(?:(?:us|eu|apac|global|au|jp|ca|us-gov|ap)\\.)?([a-z0-9-]+)\\.(.+)$");
+    private static final Pattern VENDOR_PREFIX = Pattern.compile(
+            "^(anthropic|alibaba|openai|meta|google|deepseek-ai|mistralai|databricks|moonshotai)-(?=claude|qwen|gpt|llama|gemini|gemma|deepseek|mistral|mixtral|o\\d|kimi|meta-llama)");
+    private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
+    private static final Pattern FIREWORKS_VERSION = Pattern.compile("(?<=[a-z])v?(\\d+)p(\\d+)(?=-|$)");
+    private static final Pattern DIGIT_PAIR = Pattern.compile("(?<=-)(\\d)-(\\d)(?=-|$)");
+    private static final Pattern LLAMA_VERSION = Pattern.compile("^llama-?v?(\\d)(?:[.-](\\d))?-(?=\\d+b|\\d+x|guard|vision|maverick|scout)");
+    private static final Pattern LLAMA_CHAT = Pattern.compile(
+            "^llama-([3-9](?:\\.\\d)?)-(\\d+b)(?:-(?:versatile|instant|turbo|instruct|instruct-turbo|chat))?$");
+    private static final Pattern CLAUDE_ORDER = Pattern.compile("^claude-([4-9](?:\\.\\d)?)-(opus|sonnet|haiku)(.*)$");
+    private static final List<String> DROPPED_SUFFIXES = List.of("-maas", "-gguf", "-tee", "-cloud", "-latest",
+            "-fp8", "-hf");
+
+    private ModelNameNormalizer() {
+    }
+
+    public static Name normalize(String key, String litellmProvider) {
+        String providerModel = stripRoutingPrefix(key, litellmProvider);
+        String s = providerModel.toLowerCase(Locale.ROOT).replace("accounts/fireworks/models/", "");
+        String orgHint = null;
+        String[] segments = s.split("/");
+        int first = 0;
+        while (first < segments.length - 1 && LOCATION_SEGMENTS.contains(segments[first])) {
+            first++;
+        }
+        String base = segments[segments.length - 1];
+        if (segments.length - first >= 2) {
+            orgHint = segments[segments.length - 2];
+        }
+        if (litellmProvider.startsWith("bedrock") || litellmProvider.equals("oci")) {
+            Matcher m = BEDROCK.matcher(base);
+            if (m.matches()) {
+                orgHint = m.group(1);
+                base = m.group(2);
+            }
+            base = base.replaceAll("-v\\d+(:\\d+)?$", "").replaceAll(":\\d+$", "");
+        }
+        Matcher vendor = VENDOR_PREFIX.matcher(base);
+        if (vendor.find()) {
+            orgHint = orgHint == null ? vendor.group(1) : orgHint;
+            base = base.substring(vendor.end());
+        }
+        base = cleanSlug(base);
+        String author = authorOf(base, orgHint, litellmProvider);
+        return new Name(providerModel, author + "/" + base);
+    }
+
+    static String cleanSlug(String input) {
+        String base = input.replaceAll("@.*$", "").replace(':', '-').replace('_', '.');
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (String suffix : DROPPED_SUFFIXES) {
+                if (base.endsWith(suffix) && base.length() > suffix.length()) {
+                    base = base.substring(0, base.length() - suffix.length());
+                    changed = true;
+                }
+            }
+            Matcher date = DATE_SUFFIX.matcher(base);
+            if (date.find()) {
+                base = base.substring(0, date.start());
+                changed = true;
+            }
+        }
+        base = FIREWORKS_VERSION.matcher(base).replaceAll("$1.$2");
+        if (base.startsWith("meta-llama-")) {
+            base = base.substring("meta-".length());
+        }
+        Matcher llama = LLAMA_VERSION.matcher(base);
+        if (llama.find()) {
+            String version = llama.group(2) == null ? llama.group(1) : llama.group(1) + "." + llama.group(2);
+            base = "llama-" + version + "-" + base.substring(llama.end());
+        }
+        base = DIGIT_PAIR.matcher(base).replaceAll("$1.$2");
+        Matcher chat = LLAMA_CHAT.matcher(base);
+        if (chat.matches()) {
+            base = "llama-" + chat.group(1) + "-" + chat.group(2) + "-instruct";
+        }
+        Matcher claude = CLAUDE_ORDER.matcher(base);
+        if (claude.matches()) {
+            base = "claude-" + claude.group(2) + "-" + claude.group(1) + claude.group(3);
+        }
+        base = base.replaceAll("[^a-z0-9.\\-]", "-").replaceAll("-{2,}", "-").replaceAll("^-|-$", "");
+        return base.isEmpty() ? "model" : base;
+    }
+
+    private static String authorOf(String slug, String orgHint, String litellmProvider) {
+        for (Map.Entry<String, String> family : FAMILIES.entrySet()) {
+            String prefix = family.getKey();
+            if (slug.startsWith(prefix) && (slug.length() == prefix.length()
+                    || !Character.isLetter(slug.charAt(prefix.length())))) {
+                return family.getValue();
+            }
+        }
+        if (orgHint != null) {
+            String org = orgHint.replaceAll("[^a-z0-9.\\-]", "-");
+            return ORGS.getOrDefault(org, org);
+        }
+        return ProviderDirectory.slugOf(litellmProvider);
+    }
+
+    /** Drops LiteLLM's routing prefix ({@code groq/}, {@code vertex_ai/}) to get the provider's own model name. */
+    static String stripRoutingPrefix(String key, String litellmProvider) {
+        int slash = key.indexOf('/');
+        if (slash <= 0) {
+            return key;
+        }
+        String head = key.substring(0, slash).replace('-', '_');
+        String provider = litellmProvider.replace('-', '_');
+        if (head.equals(provider) || provider.startsWith(head + "_") || provider.startsWith(head + "-")
+                || head.equals(provider.replace("_chat", ""))) {
+            return key.substring(slash + 1);
+        }
+        return key;
+    }
+}

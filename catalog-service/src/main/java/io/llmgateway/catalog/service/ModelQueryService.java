@@ -1,0 +1,126 @@
+package io.llmgateway.catalog.service;
+
+import io.llmgateway.catalog.model.EndpointView;
+import io.llmgateway.catalog.model.ModelEndpoints;
+import io.llmgateway.catalog.model.ModelView;
+import io.llmgateway.catalog.model.Percentiles;
+import io.llmgateway.catalog.model.ProviderView;
+import io.llmgateway.catalog.persistence.EndpointEntity;
+import io.llmgateway.catalog.persistence.ProviderEntity;
+import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.contracts.internal.EndpointHealth;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Answers the public catalog API from the in-memory index; never touches the database. */
+@ApplicationScoped
+public class ModelQueryService {
+
+    /** Filters of {@code GET /api/v1/models}; blank means "not filtered". */
+    public record ModelFilter(String supportedParameters, String category, String q, String inputModalities,
+            String outputModalities) {
+
+        public boolean isEmpty() {
+            return blank(supportedParameters) && blank(category) && blank(q) && blank(inputModalities)
+                    && (blank(outputModalities) || "all".equalsIgnoreCase(outputModalities.trim()));
+        }
+    }
+
+    private final CatalogCache cache;
+    private final HealthStats health;
+
+    public ModelQueryService(CatalogCache cache, HealthStats health) {
+        this.cache = cache;
+        this.health = health;
+    }
+
+    /** The pre-rendered body of the unfiltered list, or null when a filter applies. */
+    public byte[] allModelsJson(ModelFilter filter) {
+        return filter.isEmpty() ? cache.index().modelsJson() : null;
+    }
+
+    public List<ModelView> models(ModelFilter filter) {
+        Set<String> params = csv(filter.supportedParameters());
+        Set<String> inputs = csv(filter.inputModalities());
+        Set<String> outputs = csv(filter.outputModalities());
+        outputs.remove("all");
+        List<String> words = new ArrayList<>();
+        for (String text : new String[] {filter.category(), filter.q()}) {
+            if (!blank(text)) {
+                words.addAll(Arrays.asList(text.toLowerCase(Locale.ROOT).trim().split("\\s+")));
+            }
+        }
+        return cache.index().models().stream()
+                .filter(m -> m.supportedParameters().containsAll(params))
+                .filter(m -> m.architecture().inputModalities().containsAll(inputs))
+                .filter(m -> m.architecture().outputModalities().containsAll(outputs))
+                .filter(m -> matchesText(m, words))
+                .toList();
+    }
+
+    public long count(ModelFilter filter) {
+        return filter.isEmpty() ? cache.index().models().size() : models(filter).size();
+    }
+
+    public ModelEndpoints endpoints(String author, String slug) {
+        String id = author + "/" + slug;
+        CatalogIndex index = cache.index();
+        ModelView model = index.model(id)
+                .orElseThrow(() -> GatewayException.notFound("Model '" + CatalogValidator.safe(id) + "' not found"));
+        List<EndpointView> views = new ArrayList<>();
+        for (EndpointEntity e : index.visibleEndpoints().getOrDefault(id, List.of())) {
+            ProviderEntity p = index.providers().get(e.providerSlug);
+            views.add(endpointView(model, e, p, health.of(e.id)));
+        }
+        return new ModelEndpoints(model.id(), model.name(), model.created(), model.description(), model.architecture(),
+                views);
+    }
+
+    public List<ProviderView> providers() {
+        return cache.index().providers().values().stream()
+                .map(p -> new ProviderView(p.name, p.slug, null, null, null, null, List.of()))
+                .toList();
+    }
+
+    static EndpointView endpointView(ModelView model, EndpointEntity e, ProviderEntity p, EndpointHealth h) {
+        String providerName = p == null ? e.providerSlug : p.name;
+        // OpenRouter's status: 0 ok, negative when degraded; "down" providers report -1
+        int status = p != null && "down".equals(p.status) ? -1 : 0;
+        Integer maxPrompt = e.contextLength;
+        return new EndpointView(e.id, providerName + " | " + model.id(), model.id(), model.name(), e.contextLength,
+                CatalogIndex.pricing(e), providerName, e.providerSlug, e.quantization, e.maxCompletionTokens, maxPrompt,
+                CatalogText.split(e.supportedParameters), status,
+                h == null ? null : h.uptime30m(), h == null ? null : h.uptime5m(), h == null ? null : h.uptime1d(),
+                e.priceInputCacheRead != null, percentiles(h == null ? null : h.latencyMs()),
+                percentiles(h == null ? null : h.throughputTps()));
+    }
+
+    private static Percentiles percentiles(EndpointHealth.Percentiles p) {
+        return p == null ? null : new Percentiles(p.p50(), p.p75(), p.p90(), p.p99());
+    }
+
+    private static boolean matchesText(ModelView m, List<String> words) {
+        if (words.isEmpty()) {
+            return true;
+        }
+        String haystack = (m.id() + " " + m.name() + " " + m.description()).toLowerCase(Locale.ROOT);
+        return words.stream().allMatch(haystack::contains);
+    }
+
+    private static Set<String> csv(String value) {
+        if (blank(value)) {
+            return new java.util.HashSet<>();
+        }
+        return Arrays.stream(value.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,233 @@
+package io.llmgateway.catalog.service;
+
+import io.llmgateway.catalog.model.ImportResult;
+import io.llmgateway.catalog.persistence.EndpointEntity;
+import io.llmgateway.catalog.persistence.ModelEntity;
+import io.llmgateway.catalog.persistence.ProviderEntity;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Imports the seed file as ONE transaction: inserts what is missing and refreshes rows that still come
+ * from the seed; rows an operator changed (source admin or k8s) are left alone. Running it twice
+ * changes nothing the second time (and then does not bump the version).
+ */
+@ApplicationScoped
+public class SeedImporter {
+
+    private static final Logger LOG = Logger.getLogger(SeedImporter.class);
+
+    private final CatalogStore store;
+    private volatile SeedCatalog.Plan plan;
+
+    public SeedImporter(CatalogStore store) {
+        this.store = store;
+    }
+
+    /** The parsed seed file, read once: it is inside the jar and never changes while running. */
+    SeedCatalog.Plan plan() {
+        SeedCatalog.Plan current = plan;
+        if (current == null) {
+            current = SeedCatalog.load();
+            plan = current;
+        }
+        return current;
+    }
+
+    /**
+     * @param onlyIfEmpty true at start: import only into an empty catalog (first start of a fresh database)
+     */
+    public Uni<ImportResult> importSeed(boolean onlyIfEmpty) {
+        SeedCatalog.Plan seed = plan();
+        int[] counts = new int[2]; // created, updated
+        long started = System.nanoTime();
+        return store.change("import", "seed", () -> ProviderEntity.count()
+                        .chain(existing -> onlyIfEmpty && existing > 0
+                                ? Uni.createFrom().item(new CatalogStore.Work<>(false, false))
+                                : merge(seed, counts).map(changed -> new CatalogStore.Work<>(true, changed))))
+                .map(done -> {
+                    if (done.value()) {
+                        LOG.infof("seed import: %d providers, %d models, %d endpoints; %d rows created, %d updated in %d ms (version %d)",
+                                seed.providers().size(), seed.models().size(), seed.endpoints().size(), counts[0],
+                                counts[1], (System.nanoTime() - started) / 1_000_000, done.version());
+                    }
+                    return new ImportResult(seed.providers().size(), seed.models().size(), seed.endpoints().size(),
+                            counts[0], counts[1], done.version());
+                });
+    }
+
+    private Uni<Boolean> merge(SeedCatalog.Plan seed, int[] counts) {
+        Instant now = Instant.now();
+        return ProviderEntity.<ProviderEntity>listAll()
+                .chain(current -> persistNew(mergeProviders(seed.providers(), index(current, p -> p.slug), counts, now)))
+                .chain(() -> ModelEntity.<ModelEntity>listAll())
+                .chain(current -> persistNew(mergeModels(seed.models(), index(current, m -> m.id), counts, now)))
+                .chain(() -> EndpointEntity.<EndpointEntity>listAll())
+                .chain(current -> persistNew(mergeEndpoints(seed.endpoints(), index(current, e -> e.id), counts, now)))
+                .map(ignored -> counts[0] + counts[1] > 0);
+    }
+
+    /** Persists new rows and flushes, so the next table's foreign keys find them (batched inserts). */
+    private static Uni<Void> persistNew(List<?> fresh) {
+        if (fresh.isEmpty()) {
+            return Panache.flush();
+        }
+        return Panache.getSession().chain(session -> session.persistAll(fresh.toArray())).chain(Panache::flush);
+    }
+
+    private static <T> Map<String, T> index(List<T> rows, Function<T, String> key) {
+        return rows.stream().collect(Collectors.toMap(key, Function.identity()));
+    }
+
+    private static List<ProviderEntity> mergeProviders(List<ProviderEntity> seed, Map<String, ProviderEntity> current,
+            int[] counts, Instant now) {
+        List<ProviderEntity> fresh = new ArrayList<>();
+        for (ProviderEntity s : seed) {
+            ProviderEntity row = current.get(s.slug);
+            if (row == null) {
+                fresh.add(copy(s, new ProviderEntity(), now));
+                counts[0]++;
+            } else if (SeedCatalog.SOURCE.equals(row.source) && !same(s, row)) {
+                copy(s, row, now);
+                counts[1]++;
+            }
+        }
+        return fresh;
+    }
+
+    private static List<ModelEntity> mergeModels(List<ModelEntity> seed, Map<String, ModelEntity> current, int[] counts,
+            Instant now) {
+        List<ModelEntity> fresh = new ArrayList<>();
+        for (ModelEntity s : seed) {
+            ModelEntity row = current.get(s.id);
+            if (row == null) {
+                fresh.add(copy(s, new ModelEntity(), now));
+                counts[0]++;
+            } else if (SeedCatalog.SOURCE.equals(row.source) && !same(s, row)) {
+                copy(s, row, now);
+                counts[1]++;
+            }
+        }
+        return fresh;
+    }
+
+    private static List<EndpointEntity> mergeEndpoints(List<EndpointEntity> seed, Map<String, EndpointEntity> current,
+            int[] counts, Instant now) {
+        List<EndpointEntity> fresh = new ArrayList<>();
+        // an operator may already serve this model on this provider under another endpoint id: keep theirs
+        java.util.Set<String> pairs = current.values().stream().map(e -> e.modelId + "@" + e.providerSlug)
+                .collect(Collectors.toSet());
+        for (EndpointEntity s : seed) {
+            EndpointEntity row = current.get(s.id);
+            if (row == null && pairs.contains(s.modelId + "@" + s.providerSlug)) {
+                continue;
+            }
+            if (row == null) {
+                fresh.add(copy(s, new EndpointEntity(), now));
+                counts[0]++;
+            } else if (SeedCatalog.SOURCE.equals(row.source) && !same(s, row)) {
+                copy(s, row, now);
+                counts[1]++;
+            }
+        }
+        return fresh;
+    }
+
+    private static ProviderEntity copy(ProviderEntity s, ProviderEntity t, Instant now) {
+        t.slug = s.slug;
+        t.name = s.name;
+        t.adapter = s.adapter;
+        t.baseUrl = s.baseUrl;
+        t.credentialEnv = s.credentialEnv;
+        t.credentialSecret = s.credentialSecret;
+        t.credentialKey = s.credentialKey;
+        t.trainsOnData = s.trainsOnData;
+        t.retainsPrompts = s.retainsPrompts;
+        t.status = s.status;
+        t.source = s.source;
+        t.updatedAt = now;
+        return t;
+    }
+
+    private static boolean same(ProviderEntity a, ProviderEntity b) {
+        return Objects.equals(a.name, b.name) && Objects.equals(a.adapter, b.adapter) && Objects.equals(a.baseUrl, b.baseUrl)
+                && Objects.equals(a.credentialEnv, b.credentialEnv) && Objects.equals(a.credentialSecret, b.credentialSecret)
+                && Objects.equals(a.credentialKey, b.credentialKey) && a.trainsOnData == b.trainsOnData
+                && a.retainsPrompts == b.retainsPrompts && Objects.equals(a.status, b.status);
+    }
+
+    private static ModelEntity copy(ModelEntity s, ModelEntity t, Instant now) {
+        t.id = s.id;
+        t.canonicalSlug = s.canonicalSlug;
+        t.name = s.name;
+        t.description = s.description;
+        t.created = s.created;
+        t.contextLength = s.contextLength;
+        t.inputModalities = s.inputModalities;
+        t.outputModalities = s.outputModalities;
+        t.tokenizer = s.tokenizer;
+        t.supportedParameters = s.supportedParameters;
+        t.promptTokensLimit = s.promptTokensLimit;
+        t.completionTokensLimit = s.completionTokensLimit;
+        t.enabled = s.enabled;
+        t.source = s.source;
+        t.updatedAt = now;
+        return t;
+    }
+
+    private static boolean same(ModelEntity a, ModelEntity b) {
+        return Objects.equals(a.canonicalSlug, b.canonicalSlug) && Objects.equals(a.name, b.name)
+                && Objects.equals(a.description, b.description) && a.created == b.created
+                && Objects.equals(a.contextLength, b.contextLength) && Objects.equals(a.inputModalities, b.inputModalities)
+                && Objects.equals(a.outputModalities, b.outputModalities) && Objects.equals(a.tokenizer, b.tokenizer)
+                && Objects.equals(a.supportedParameters, b.supportedParameters)
+                && Objects.equals(a.promptTokensLimit, b.promptTokensLimit)
+                && Objects.equals(a.completionTokensLimit, b.completionTokensLimit) && a.enabled == b.enabled;
+    }
+
+    private static EndpointEntity copy(EndpointEntity s, EndpointEntity t, Instant now) {
+        t.id = s.id;
+        t.modelId = s.modelId;
+        t.providerSlug = s.providerSlug;
+        t.providerModel = s.providerModel;
+        t.contextLength = s.contextLength;
+        t.maxCompletionTokens = s.maxCompletionTokens;
+        t.quantization = s.quantization;
+        t.pricePrompt = s.pricePrompt;
+        t.priceCompletion = s.priceCompletion;
+        t.priceRequest = s.priceRequest;
+        t.priceImage = s.priceImage;
+        t.priceInputCacheRead = s.priceInputCacheRead;
+        t.priceInputCacheWrite = s.priceInputCacheWrite;
+        t.priceInternalReasoning = s.priceInternalReasoning;
+        t.supportedParameters = s.supportedParameters;
+        t.enabled = s.enabled;
+        t.source = s.source;
+        t.updatedAt = now;
+        return t;
+    }
+
+    private static boolean same(EndpointEntity a, EndpointEntity b) {
+        return Objects.equals(a.modelId, b.modelId) && Objects.equals(a.providerSlug, b.providerSlug)
+                && Objects.equals(a.providerModel, b.providerModel) && Objects.equals(a.contextLength, b.contextLength)
+                && Objects.equals(a.maxCompletionTokens, b.maxCompletionTokens)
+                && Objects.equals(a.quantization, b.quantization)
+                && CatalogText.samePrice(a.pricePrompt, b.pricePrompt)
+                && CatalogText.samePrice(a.priceCompletion, b.priceCompletion)
+                && CatalogText.samePrice(a.priceRequest, b.priceRequest)
+                && CatalogText.samePrice(a.priceImage, b.priceImage)
+                && CatalogText.samePrice(a.priceInputCacheRead, b.priceInputCacheRead)
+                && CatalogText.samePrice(a.priceInputCacheWrite, b.priceInputCacheWrite)
+                && CatalogText.samePrice(a.priceInternalReasoning, b.priceInternalReasoning)
+                && Objects.equals(a.supportedParameters, b.supportedParameters) && a.enabled == b.enabled;
+    }
+}
