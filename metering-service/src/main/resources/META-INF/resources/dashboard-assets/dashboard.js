@@ -102,9 +102,9 @@
       }
       fillTable('generations', generations, [r => r.created_at, r => r.id, r => r.model, r => r.provider_name,
         r => r.tokens_prompt + ' / ' + r.tokens_completion, r => r.total_cost, r => r.latency, r => r.status]);
-      fillTable('health', health, [r => r.endpoint_id, r => r.uptime_5m, r => r.uptime_30m, r => r.uptime_1d,
+      fillTable('health', health, [r => r.endpoint_id, r => r.uptime5m, r => r.uptime30m, r => r.uptime1d,
         r => r.latency_ms && r.latency_ms.p50, r => r.latency_ms && r.latency_ms.p90,
-        r => r.throughput_tps && r.throughput_tps.p50, r => r.requests_30m]);
+        r => r.throughput_tps && r.throughput_tps.p50, r => r.requests30m]);
       status.textContent = 'Updated ' + new Date().toISOString();
       document.body.dataset.state = 'ready';
     } catch (e) {
