@@ -202,6 +202,13 @@ class ApiTest {
     }
 
     @Test
+    void readinessCoversPostgresAndRedis() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Reactive PostgreSQL connections health check",
+                        "Redis connection health check"));
+    }
+
+    @Test
     void endpointHealthComputesUptimeWithout429sAndPercentiles() {
         String account = TestSupport.newAccount();
         String provider = "hp-" + account;
