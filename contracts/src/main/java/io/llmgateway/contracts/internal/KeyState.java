@@ -1,5 +1,6 @@
 package io.llmgateway.contracts.internal;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -39,10 +40,12 @@ public record KeyState(
     public static final String INFERENCE = "inference";
     public static final String MANAGEMENT = "management";
 
+    @JsonIgnore
     public boolean isManagement() {
         return MANAGEMENT.equals(kind);
     }
 
+    @JsonIgnore
     public boolean isExpired(Instant now) {
         return expiresAt != null && !expiresAt.isAfter(now);
     }
