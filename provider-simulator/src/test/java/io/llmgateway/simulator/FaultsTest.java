@@ -17,6 +17,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -54,20 +56,49 @@ class FaultsTest {
     private record Received(String text, boolean clean) {
     }
 
+    /**
+     * Sends the request on a plain socket and reads until the server closes, then undoes the chunked
+     * framing by hand: this sees exactly what the server wrote, and whether it wrote the final chunk.
+     */
     private Received read(String provider, String body) throws Exception {
-        HttpResponse<InputStream> response = HTTP.send(post(provider, body, Duration.ofSeconds(10)),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = response.body()) {
-            byte[] buf = new byte[1024];
-            for (int n; (n = in.read(buf)) > 0;) {
-                out.write(buf, 0, n);
+        byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /p/" + provider + "/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + payload.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(payload);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[4096];
+            try {
+                for (int n; (n = in.read(buf)) > 0;) {
+                    raw.write(buf, 0, n);
+                }
+            } catch (IOException e) {
+                // a reset by the peer ends the read like an end of stream
             }
-            return new Received(out.toString(StandardCharsets.UTF_8), true);
-        } catch (IOException e) {
-            return new Received(out.toString(StandardCharsets.UTF_8), false);
         }
+        String response = raw.toString(StandardCharsets.ISO_8859_1); // one char per byte: chunk sizes are bytes
+        int headerEnd = response.indexOf("\r\n\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        StringBuilder text = new StringBuilder();
+        int at = headerEnd + 4;
+        while (at < response.length()) {
+            int lineEnd = response.indexOf("\r\n", at);
+            if (lineEnd < 0) {
+                break;
+            }
+            int size = Integer.parseInt(response.substring(at, lineEnd).trim(), 16);
+            if (size == 0) {
+                return new Received(text.toString(), true);
+            }
+            text.append(response, lineEnd + 2, Math.min(response.length(), lineEnd + 2 + size));
+            at = lineEnd + 2 + size + 2;
+        }
+        return new Received(text.toString(), false);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.llmgateway.simulator.service;
 
 import io.llmgateway.simulator.config.SimulatorConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * re-tokenizes to exactly that many tokens; the count reported is still measured (and cached) on the
  * text actually returned.
  */
+@Startup // built at boot, which also loads the tokenizer: never on the event loop of a first request
 @ApplicationScoped
 public class FillerText {
 
