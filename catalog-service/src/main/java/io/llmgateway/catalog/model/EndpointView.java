@@ -1,5 +1,6 @@
 package io.llmgateway.catalog.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -20,10 +21,10 @@ public record EndpointView(
         Integer maxPromptTokens,
         List<String> supportedParameters,
         int status,
-        Double uptimeLast30m,
-        Double uptimeLast5m,
-        Double uptimeLast1d,
+        @JsonProperty("uptime_last_30m") Double uptimeLast30m,
+        @JsonProperty("uptime_last_5m") Double uptimeLast5m,
+        @JsonProperty("uptime_last_1d") Double uptimeLast1d,
         boolean supportsImplicitCaching,
-        Percentiles latencyLast30m,
-        Percentiles throughputLast30m) {
+        @JsonProperty("latency_last_30m") Percentiles latencyLast30m,
+        @JsonProperty("throughput_last_30m") Percentiles throughputLast30m) {
 }

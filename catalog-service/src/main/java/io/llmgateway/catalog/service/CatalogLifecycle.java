@@ -6,6 +6,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -83,9 +86,12 @@ public class CatalogLifecycle {
         return metering.endpointHealth().invoke(result -> result.ifPresent(health::replace));
     }
 
-    private static void run(Supplier<Uni<?>> work) {
-        VertxContextSupport.subscribe(() -> work.get().toMulti(), subscribe -> subscribe.with(
-                ignored -> {
+    /** Runs reactive work on a new duplicated context marked safe, as Hibernate Reactive sessions require. */
+    private void run(Supplier<Uni<?>> work) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> work.get().subscribe().with(
+                done -> {
                 },
                 failure -> LOG.warnf("catalog background task failed: %s", failure.toString())));
     }
