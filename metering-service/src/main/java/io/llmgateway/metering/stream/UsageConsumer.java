@@ -96,7 +96,12 @@ public class UsageConsumer {
         if (!config.ingest().enabled()) {
             return;
         }
-        createGroup();
+        try {
+            createGroup();
+        } catch (Exception e) {
+            // Redis may come up after us: the worker loop creates the group when XREADGROUP reports NOGROUP
+            LOG.warnf("could not create group %s on %s yet: %s", group, stream, e.toString());
+        }
         running = true;
         for (int i = 0; i < config.ingest().workers(); i++) {
             String consumer = consumerBase + "-" + i;

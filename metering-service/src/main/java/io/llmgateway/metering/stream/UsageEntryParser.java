@@ -88,9 +88,10 @@ public class UsageEntryParser {
             return "missing created_at";
         }
         // older events could only be stored partially: their minute buckets are already past retention
-        long oldest = now - config.storage().minuteRetentionDays() * 86_400L;
-        if (e.createdAt() < oldest) {
-            return "created_at older than the minute retention (" + config.storage().minuteRetentionDays() + " days)";
+        // (and their generation partition may be dropped already)
+        int days = Math.min(config.storage().minuteRetentionDays(), config.storage().generationRetentionDays());
+        if (e.createdAt() < now - days * 86_400L) {
+            return "created_at older than the retention (" + days + " days)";
         }
         if (e.createdAt() > now + config.ingest().maxFutureSkew().toSeconds()) {
             return "created_at in the future (unix seconds expected)";
