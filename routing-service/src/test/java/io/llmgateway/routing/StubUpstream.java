@@ -25,8 +25,13 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
     private Vertx vertx;
     private static int port;
 
+    /** Base URL of the real provider-simulator process, or null when its jar is not usable here. */
+    public static volatile String simulator;
+    private Process simulatorProcess;
+
     @Override
     public Map<String, String> start() {
+        startSimulator();
         vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
         try {
@@ -42,6 +47,63 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         vertx.close();
+        if (simulatorProcess != null) {
+            simulatorProcess.destroy();
+            try {
+                simulatorProcess.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (simulatorProcess.isAlive()) {
+                simulatorProcess.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Starts provider-simulator as a real process on a free port (jar from {@code -Dsimulator.jar} or
+     * {@code ../provider-simulator/target/quarkus-app/quarkus-run.jar}); leaves {@link #simulator} null
+     * when the jar is missing or does not answer a chat call, and the simulator tests are skipped.
+     */
+    private void startSimulator() {
+        java.nio.file.Path jar = java.nio.file.Path.of(System.getProperty("simulator.jar",
+                "../provider-simulator/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        if (!java.nio.file.Files.exists(jar)) {
+            return;
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            int simPort = socket.getLocalPort();
+            socket.close();
+            java.nio.file.Path log = java.nio.file.Files.createTempFile("simulator", ".log");
+            simulatorProcess = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx256m", "-Dquarkus.http.port=" + simPort, "-jar", jar.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            String url = "http://localhost:" + simPort;
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (int i = 0; i < 300 && simulatorProcess.isAlive(); i++) {
+                try {
+                    var resp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/p/probe/v1/chat/completions"))
+                            .header("content-type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (resp.statusCode() == 200) {
+                        simulator = url;
+                        return;
+                    }
+                    if (resp.statusCode() == 404) {
+                        break; // an old jar without the upstream routes
+                    }
+                } catch (java.io.IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            simulatorProcess.destroy();
+            simulatorProcess = null;
+        } catch (Exception e) {
+            simulator = null;
+        }
     }
 
     static String sha(String s) {
@@ -70,6 +132,17 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                 .add(model("test/gemini", endpoint("ep-gem", "gem", "0.000001")))
                 .add(model("test/backup", endpoint("ep-beta-backup", "beta", "0.000001")))
                 .add(model("test/pricey", endpoint("ep-pricey", "alpha", "1")));
+        if (simulator != null) {
+            String sim = simulator + "/p/";
+            providers.add(provider("sim-a", "openai", sim + "sim-a/v1")).add(provider("sim-b", "openai", sim + "sim-b/v1"))
+                    .add(provider("sim-c", "openai", sim + "sim-c/v1"))
+                    .add(provider("sim-claude", "anthropic", sim + "sim-claude/v1"))
+                    .add(provider("sim-gemini", "gemini", sim + "sim-gemini/v1beta"));
+            models.add(model("sim/multi", endpoint("sim-ep-a", "sim-a", "0.000001"), endpoint("sim-ep-b", "sim-b", "0.000002"),
+                    endpoint("sim-ep-c", "sim-c", "0.000003")))
+                    .add(model("sim/claude", endpoint("sim-ep-claude", "sim-claude", "0.000001")))
+                    .add(model("sim/gemini", endpoint("sim-ep-gemini", "sim-gemini", "0.000001")));
+        }
         return new JsonObject().put("version", 1).put("providers", providers).put("models", models);
     }
 

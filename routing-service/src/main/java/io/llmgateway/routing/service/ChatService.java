@@ -69,12 +69,13 @@ public class ChatService {
             String keyHash = KeyCache.hash(auth.substring(7).trim());
             ChatRequest request = parser.parse(ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer()
                     : ctx.body().buffer(), legacy);
+            io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
             keyCache.lookup(keyHash).onComplete(ar -> {
                 try {
                     if (ar.failed()) {
                         throw new GatewayException(503, "Key verification unavailable; retry shortly");
                     }
-                    admit(ctx, request, check(ar.result()), started);
+                    admit(ctx, request, check(ar.result()), started, trace);
                 } catch (GatewayException e) {
                     fail(ctx, e);
                 } catch (RuntimeException e) {
@@ -100,7 +101,8 @@ public class ChatService {
         return key;
     }
 
-    private void admit(RoutingContext ctx, ChatRequest request, KeyState key, long started) {
+    private void admit(RoutingContext ctx, ChatRequest request, KeyState key, long started,
+            io.opentelemetry.context.Context trace) {
         List<Candidate> candidates = selector.candidates(request);
         Candidate first = candidates.get(0);
         long reservation = Admission.micros(Pricer.expected(first, request.promptTokenEstimate(), request.maxTokens(),
@@ -118,7 +120,9 @@ public class ChatService {
             Admission.Ticket ticket = ar.result();
             ctx.response().putHeader("X-RateLimit-Limit", Integer.toString(ticket.limit()));
             ctx.response().putHeader("X-RateLimit-Remaining", Integer.toString(Math.max(0, ticket.remaining())));
-            new Exchange(this, ctx, request, key, candidates, ticket, started).start();
+            ctx.response().putHeader("X-RateLimit-Reset",
+                    Long.toString((System.currentTimeMillis() / 1000 + ticket.resetSeconds()) * 1000));
+            new Exchange(this, ctx, request, key, candidates, ticket, started, trace).start();
         });
     }
 

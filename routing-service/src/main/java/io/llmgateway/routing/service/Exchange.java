@@ -90,9 +90,10 @@ final class Exchange implements StreamSink {
     private String upstreamId;
     private String fingerprint;
     private boolean upstreamDone;
+    private HttpClientResponse streaming;
 
     Exchange(ChatService svc, RoutingContext ctx, ChatRequest request, KeyState key, List<Candidate> candidates,
-            Admission.Ticket ticket, long started) {
+            Admission.Ticket ticket, long started, io.opentelemetry.context.Context parent) {
         this.svc = svc;
         this.ctx = ctx;
         this.request = request;
@@ -104,7 +105,7 @@ final class Exchange implements StreamSink {
         this.generationId = newGenerationId();
         this.span = svc.tracer.spanBuilder("chat " + request.models().get(0)).setSpanKind(SpanKind.INTERNAL)
                 .setAttribute("gen_ai.request.model", request.models().get(0))
-                .setAttribute("gen_ai.operation.name", "chat").startSpan();
+                .setAttribute("gen_ai.operation.name", "chat").setParent(parent).startSpan();
     }
 
     void start() {
@@ -172,7 +173,7 @@ final class Exchange implements StreamSink {
                 attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 200, "success", latency, null));
                 active = c;
                 if (request.stream()) {
-                    streamStarted(adapter, (Object[]) result);
+                    streamStarted(adapter, (StreamTap) result);
                 } else {
                     respond(c, (Completion) result);
                 }
@@ -301,26 +302,19 @@ final class Exchange implements StreamSink {
                     return;
                 }
                 // stream: success means the first body bytes arrived; no token has reached the client yet
-                resp.pause();
-                resp.exceptionHandler(e -> {
+                StreamTap[] tap = new StreamTap[1];
+                tap[0] = new StreamTap(resp, first -> {
+                    svc.vertx.cancelTimer(timer[0]);
+                    firstByteNanos = System.nanoTime();
+                    upstreamNanos += firstByteNanos - sentAt;
+                    result.complete(tap[0]);
+                }, () -> {
+                    svc.vertx.cancelTimer(timer[0]);
+                    result.completeExceptionally(new AttemptFailure(502, null, -1, false, "upstream ended without data"));
+                }, e -> {
                     svc.vertx.cancelTimer(timer[0]);
                     result.completeExceptionally(new AttemptFailure(0, null, -1, false, "upstream cut: " + e.getMessage()));
                 });
-                resp.endHandler(v -> {
-                    svc.vertx.cancelTimer(timer[0]);
-                    result.completeExceptionally(new AttemptFailure(502, null, -1, false, "upstream ended without data"));
-                });
-                resp.handler(first -> {
-                    svc.vertx.cancelTimer(timer[0]);
-                    resp.pause();
-                    resp.handler(null);
-                    resp.endHandler(null);
-                    resp.exceptionHandler(null);
-                    firstByteNanos = System.nanoTime();
-                    upstreamNanos += firstByteNanos - sentAt;
-                    result.complete(new Object[] { resp, first });
-                });
-                resp.resume();
             });
         });
         return result;
@@ -429,13 +423,13 @@ final class Exchange implements StreamSink {
         ctx.response().putHeader("X-Gateway-Overhead-Ms", overhead());
     }
 
-    private void streamStarted(ProviderAdapter adapter, Object[] started) {
-        HttpClientResponse resp = (HttpClientResponse) started[0];
-        Buffer first = (Buffer) started[1];
+    private void streamStarted(ProviderAdapter adapter, StreamTap tap) {
+        HttpClientResponse resp = tap.response;
         if (finished) {
             resp.request().reset();
             return;
         }
+        streaming = resp;
         StreamDecoder decoder = adapter.decoder(this);
         SseParser parser = new SseParser((event, data) -> {
             if (finished || upstreamDone) {
@@ -453,27 +447,36 @@ final class Exchange implements StreamSink {
             resp.request().reset();
             fail("stream exceeded " + total + " ms");
         });
-        resp.handler(chunk -> {
-            resetIdle(resp, idle);
-            parser.feed(chunk);
-        });
-        resp.exceptionHandler(e -> {
-            svc.vertx.cancelTimer(totalTimer);
-            if (!upstreamDone) {
-                fail("upstream connection lost mid-stream");
-            }
-        });
-        resp.endHandler(v -> {
-            svc.vertx.cancelTimer(totalTimer);
-            cancelIdle();
-            parser.end();
-            if (!finished) {
-                done(); // ended without its sentinel: finish promptly with what we have
-            }
-        });
         resetIdle(resp, idle);
-        parser.feed(first);
-        resp.resume();
+        tap.attach(new StreamTap.Listener() {
+            @Override
+            public void chunk(Buffer chunk) {
+                if (finished) {
+                    return;
+                }
+                resetIdle(resp, idle);
+                parser.feed(chunk);
+            }
+
+            @Override
+            public void end() {
+                svc.vertx.cancelTimer(totalTimer);
+                cancelIdle();
+                parser.end();
+                if (!finished) {
+                    done(); // ended without its sentinel: finish promptly with what we have
+                }
+            }
+
+            @Override
+            public void error(Throwable error) {
+                svc.vertx.cancelTimer(totalTimer);
+                cancelIdle();
+                if (!upstreamDone) {
+                    fail("upstream connection lost mid-stream");
+                }
+            }
+        });
     }
 
     private void resetIdle(HttpClientResponse resp, long idle) {
@@ -503,6 +506,9 @@ final class Exchange implements StreamSink {
     }
 
     private void write(ObjectNode chunk) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
         sendStreamHeaders();
         if (keepaliveTimer >= 0) {
             svc.vertx.cancelTimer(keepaliveTimer);
@@ -510,6 +516,12 @@ final class Exchange implements StreamSink {
         }
         Buffer b = Buffer.buffer(256).appendString("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n");
         ctx.response().write(b);
+        if (streaming != null && ctx.response().writeQueueFull()) {
+            // a slow client slows the provider down instead of filling our memory
+            HttpClientResponse upstream = streaming;
+            upstream.pause();
+            ctx.response().drainHandler(v -> upstream.resume());
+        }
     }
 
     @Override
@@ -575,7 +587,7 @@ final class Exchange implements StreamSink {
         chunk.putArray("choices");
         chunk.set("usage", usageJson(u, cost));
         write(chunk);
-        ctx.response().end(DONE);
+        endStream();
         finish(active, u, !streamUsage.present, cost, UsageEvent.STATUS_SUCCESS, 200,
                 finishReason == null ? "stop" : finishReason, nativeFinishReason, null, upstreamId);
     }
@@ -600,9 +612,15 @@ final class Exchange implements StreamSink {
         choice.put("native_finish_reason", "error");
         chunk.set("usage", usageJson(u, cost));
         write(chunk);
-        ctx.response().end(DONE);
+        endStream();
         // billed for what was generated before the failure
         finish(active, u, !streamUsage.present, cost, UsageEvent.STATUS_ERROR, 502, "error", null, message, upstreamId);
+    }
+
+    private void endStream() {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response().end(DONE);
+        }
     }
 
     private TokenUsage usageOrEstimate() {
@@ -669,7 +687,7 @@ final class Exchange implements StreamSink {
             choice.putObject("delta").put("content", "");
             choice.put("finish_reason", "error");
             write(chunk);
-            ctx.response().end(DONE);
+            endStream();
         } else {
             if (keepaliveTimer >= 0) {
                 svc.vertx.cancelTimer(keepaliveTimer);
