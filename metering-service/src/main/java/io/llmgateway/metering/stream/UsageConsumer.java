@@ -187,9 +187,11 @@ public class UsageConsumer {
         Map<String, UsageEntryParser.Parsed> valid = new LinkedHashMap<>();
         List<String> ackIds = new ArrayList<>(batch.size());
         for (StreamMessage<String, String, String> message : batch) {
-            UsageEntryParser.Parsed parsed = parser.parse(message.id(), message.payload(), now);
+            // an entry trimmed from the stream while pending comes back without fields (Redis 6.2 XAUTOCLAIM)
+            Map<String, String> fields = message.payload() == null ? Map.of() : message.payload();
+            UsageEntryParser.Parsed parsed = parser.parse(message.id(), fields, now);
             if (parsed.poison()) {
-                deadLetters.send(message.id(), message.payload().get(RedisKeys.DATA_FIELD), parsed.traceparent(),
+                deadLetters.send(message.id(), fields.get(RedisKeys.DATA_FIELD), parsed.traceparent(),
                         parsed.reason());
                 ackIds.add(message.id());
             } else if (valid.putIfAbsent(parsed.event().generationId(), parsed) != null) {
