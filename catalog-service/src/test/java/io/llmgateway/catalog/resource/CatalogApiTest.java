@@ -164,6 +164,12 @@ class CatalogApiTest {
         given().header("If-None-Match", "\"0\"").get("/internal/snapshot").then().statusCode(200);
     }
 
+    @Test
+    void readyOnceLoaded() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'catalog-loaded' }.status", equalTo("UP"));
+    }
+
     static Map<String, Object> snapshotEndpoint(String endpointId) {
         List<Map<String, Object>> models = given().get("/internal/snapshot").then().statusCode(200).extract().jsonPath()
                 .getList("models");
