@@ -56,15 +56,6 @@ public class Admission {
             return {0, tonumber(ARGV[1]), tonumber(ARGV[1]) - rpm - 1, tonumber(ARGV[5])}
             """;
 
-    private static final String SETTLE = """
-            local d = tonumber(ARGV[1])
-            if d ~= 0 then
-              redis.call('INCRBY', KEYS[1], d); redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
-              if KEYS[2] ~= KEYS[1] then redis.call('INCRBY', KEYS[2], d); redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2])) end
-            end
-            return 1
-            """;
-
     /** What admission granted; settle it exactly once. */
     public record Ticket(String accountPendingKey, String keyPendingKey, long reservationMicros, int limit, int remaining,
             long resetSeconds) {
@@ -74,14 +65,12 @@ public class Admission {
     private final RedisKeys keys;
     private final GatewayConfig config;
     private final LuaScript admit;
-    private final LuaScript settle;
 
     public Admission(Redis redis, RedisKeys keys, GatewayConfig config) {
         this.redis = redis;
         this.keys = keys;
         this.config = config;
         this.admit = new LuaScript(SCRIPT);
-        this.settle = new LuaScript(SETTLE);
     }
 
     public Future<Ticket> admit(KeyState key, BigDecimal accountBalance, boolean freeModel, long tokens,
@@ -134,14 +123,22 @@ public class Admission {
                 });
     }
 
-    /** Replaces the reservation by the real cost (0 for failed requests). Fire and forget. */
-    public Future<Response> settle(Ticket ticket, long realMicros) {
+    /**
+     * Commands replacing the reservation by the real cost (0 for failed requests). Plain INCRBY (atomic
+     * per key, order-independent), so they can ride in the same pipelined batch as other bookkeeping.
+     */
+    public void settleCommands(Ticket ticket, long realMicros, java.util.List<Request> into) {
         long delta = realMicros - ticket.reservationMicros();
         if (delta == 0) {
-            return Future.succeededFuture();
+            return;
         }
-        return settle.run(redis, new String[] { ticket.accountPendingKey(), ticket.keyPendingKey() },
-                new Object[] { delta, config.credits().pendingTtlSeconds() });
+        String ttl = Integer.toString(config.credits().pendingTtlSeconds());
+        into.add(Request.cmd(Command.INCRBY).arg(ticket.accountPendingKey()).arg(delta));
+        into.add(Request.cmd(Command.EXPIRE).arg(ticket.accountPendingKey()).arg(ttl));
+        if (!ticket.keyPendingKey().equals(ticket.accountPendingKey())) {
+            into.add(Request.cmd(Command.INCRBY).arg(ticket.keyPendingKey()).arg(delta));
+            into.add(Request.cmd(Command.EXPIRE).arg(ticket.keyPendingKey()).arg(ttl));
+        }
     }
 
     public static long micros(BigDecimal usd) {

@@ -41,10 +41,13 @@ public class ChatService {
     final MeterRegistry metrics;
     final Tracer tracer;
     final Map<String, ProviderAdapter> adapters;
+    final io.vertx.redis.client.Redis redis;
 
     public ChatService(RequestParser parser, KeyCache keyCache, Selector selector, Admission admission,
             EndpointHealth health, HttpClients clients, UsagePublisher usage, GatewayConfig config, Vertx vertx,
-            MeterRegistry metrics, Tracer tracer, OpenAiAdapter openai, AnthropicAdapter anthropic, GeminiAdapter gemini) {
+            MeterRegistry metrics, Tracer tracer, OpenAiAdapter openai, AnthropicAdapter anthropic, GeminiAdapter gemini,
+            io.vertx.redis.client.Redis redis) {
+        this.redis = redis;
         this.parser = parser;
         this.keyCache = keyCache;
         this.selector = selector;

@@ -119,10 +119,17 @@ public class EndpointHealth {
 
     /** Counts an attempt's outcome in the shared 10 s bucket (fire and forget). */
     public void record(String endpointId, boolean success) {
+        List<Request> commands = new ArrayList<>(2);
+        recordCommands(endpointId, success, commands);
+        redis.batch(commands);
+    }
+
+    /** The same as commands, to be sent in one pipelined batch with the request's other bookkeeping. */
+    public void recordCommands(String endpointId, boolean success, List<Request> into) {
         long bucket = System.currentTimeMillis() / 1000 / BUCKET_SECONDS;
         String key = keys.prefix() + "gw:eh:" + endpointId + ":" + bucket + (success ? ":ok" : ":fail");
-        redis.batch(List.of(Request.cmd(Command.INCR).arg(key),
-                Request.cmd(Command.EXPIRE).arg(key).arg(BUCKET_SECONDS * (WINDOW_BUCKETS + 1))));
+        into.add(Request.cmd(Command.INCR).arg(key));
+        into.add(Request.cmd(Command.EXPIRE).arg(key).arg(BUCKET_SECONDS * (WINDOW_BUCKETS + 1)));
     }
 
     /** Tests: forget breakers (a fresh guard per endpoint). */

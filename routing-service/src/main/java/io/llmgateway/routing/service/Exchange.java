@@ -30,7 +30,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +48,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Exchange implements StreamSink {
 
     private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Buffer PROCESSING = Buffer.buffer(": OPENROUTER PROCESSING\n\n");
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
@@ -64,6 +62,8 @@ final class Exchange implements StreamSink {
     private final String generationId;
     private final long created = System.currentTimeMillis() / 1000;
     private final List<UsageAttempt> attempts = new ArrayList<>();
+    /** Redis writes that need not delay anything: sent in one pipelined batch when the request ends. */
+    private final List<io.vertx.redis.client.Request> bookkeeping = new ArrayList<>(6);
     private final Span span;
 
     private int candidateIndex;
@@ -169,7 +169,7 @@ final class Exchange implements StreamSink {
             long latency = (System.nanoTime() - attemptStarted) / 1_000_000;
             if (error == null) {
                 attemptSpan.setAttribute("http.response.status_code", 200).end();
-                svc.health.record(c.endpointId(), true);
+                svc.health.recordCommands(c.endpointId(), true, bookkeeping);
                 attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 200, "success", latency, null));
                 active = c;
                 if (request.stream()) {
@@ -396,8 +396,9 @@ final class Exchange implements StreamSink {
     }
 
     private String overhead() {
-        double ms = Math.max(0, (System.nanoTime() - started - upstreamNanos) / 1e6);
-        return String.format(java.util.Locale.ROOT, "%.3f", ms);
+        long micros = Math.max(0, (System.nanoTime() - started - upstreamNanos) / 1000);
+        long frac = micros % 1000;
+        return (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
     }
 
     // ---------------------------------------------------------------- streaming
@@ -726,7 +727,10 @@ final class Exchange implements StreamSink {
             svc.vertx.cancelTimer(keepaliveTimer);
         }
         long costMicros = Admission.micros(cost);
-        svc.admission.settle(ticket, costMicros);
+        svc.admission.settleCommands(ticket, costMicros, bookkeeping);
+        if (!bookkeeping.isEmpty()) {
+            svc.redis.batch(bookkeeping);
+        }
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         long genMs = firstByteNanos > 0 ? (System.nanoTime() - firstByteNanos) / 1_000_000 : 0;
         UsageEvent event = new UsageEvent(generationId, created, key.keyHash(), key.accountId(), request.models().get(0),
@@ -775,7 +779,8 @@ final class Exchange implements StreamSink {
     static String newGenerationId() {
         StringBuilder sb = new StringBuilder("gen-").append(System.currentTimeMillis() / 1000).append('-');
         for (int i = 0; i < 20; i++) {
-            sb.append(ALNUM.charAt(RANDOM.nextInt(ALNUM.length())));
+            // an identifier, not a secret: ThreadLocalRandom avoids SecureRandom's lock and syscalls
+            sb.append(ALNUM.charAt(ThreadLocalRandom.current().nextInt(ALNUM.length())));
         }
         return sb.toString();
     }
