@@ -88,6 +88,24 @@ class SimulatorScenariosTest {
     }
 
     @Test
+    void contentPolicyIsPassedBackAndContextLengthMovesToTheNextModel() {
+        fault("sim-claude", "{\"fault\":\"status:400:content_policy_violation\"}");
+        post(req("sim/claude", false, "")).then().statusCode(403).body("error.code", equalTo(403))
+                .body("error.message", org.hamcrest.Matchers.containsString("content policy"));
+        fault("sim-a", "{\"fault\":\"status:400:context_length_exceeded\"}");
+        fault("sim-b", "{\"fault\":\"status:400:context_length_exceeded\"}");
+        fault("sim-c", "{\"fault\":\"status:400:context_length_exceeded\"}");
+        post(req("sim/multi", false, ",\"models\":[\"sim/gemini\"]")).then().statusCode(200)
+                .body("model", equalTo("sim/gemini"));
+        int calls = 0;
+        for (String p : new String[] { "sim-a", "sim-b", "sim-c" }) {
+            calls += given().get(StubUpstream.simulator + "/sim/providers/" + p + "/stats").then().extract()
+                    .jsonPath().getInt("calls");
+        }
+        assertEquals(1, calls, "endpoints with no larger context are not tried again");
+    }
+
+    @Test
     void hangingProviderIsCutAndFailedOver() {
         fault("sim-a", "{\"fault\":\"hang\"}");
         post(req("sim/multi", false, ORDERED)).then().statusCode(200).body("provider", equalTo("SIM-B"));

@@ -7,11 +7,17 @@ package io.llmgateway.routing.adapter;
 public record UpstreamError(int status, String code, String message) {
 
     public boolean contextLengthExceeded() {
-        return has("context_length") || (message != null && message.toLowerCase().contains("context length"));
+        return has("context_length") || said("context_length_exceeded") || said("maximum context length");
     }
 
+    /** Some protocols (Anthropic) carry no code, only words: the message is checked too. */
     public boolean contentPolicy() {
-        return has("content_policy") || has("content_filter") || has("safety");
+        return has("content_policy") || has("content_filter") || has("safety") || said("content_policy_violation")
+                || said("content policy");
+    }
+
+    private boolean said(String fragment) {
+        return message != null && message.toLowerCase().contains(fragment);
     }
 
     private boolean has(String fragment) {

@@ -70,6 +70,7 @@ final class Exchange implements StreamSink {
     private int triesOnCandidate;
     private int attemptsUsed;
     private int contextLimitFailed = -1;
+    private String contextFailedModel;
     private HttpClientRequest upstreamRequest;
     private long upstreamNanos;
     private long attemptStarted;
@@ -126,8 +127,9 @@ final class Exchange implements StreamSink {
         int max = svc.config.upstream().maxAttempts();
         while (candidateIndex < candidates.size()) {
             Candidate c = candidates.get(candidateIndex);
-            if (contextLimitFailed >= 0 && c.contextLength() <= contextLimitFailed) {
-                candidateIndex++; // a prompt too long here is too long on any endpoint not larger
+            if (contextLimitFailed >= 0 && c.model().id().equals(contextFailedModel)
+                    && c.contextLength() <= contextLimitFailed) {
+                candidateIndex++; // too long here is too long on this model's endpoints that are not larger
                 triesOnCandidate = 0;
                 continue;
             }
@@ -208,6 +210,7 @@ final class Exchange implements StreamSink {
             }
             if (f.error != null && f.error.contextLengthExceeded()) {
                 contextLimitFailed = c.contextLength();
+                contextFailedModel = c.model().id();
                 moveOn();
                 return;
             }
