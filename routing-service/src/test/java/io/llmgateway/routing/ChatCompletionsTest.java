@@ -258,6 +258,40 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void keyEventsReachTheCacheWithinASecond() throws Exception {
+        post("sk-revoke", chat("test/model", false)).then().statusCode(200);
+        String disabled = StubUpstream.key("sk-revoke", "inference", "100", null).put("disabled", true).put("version", 2)
+                .encode();
+        redis.stream(String.class).xadd(keys.keyEventsStream(), Map.of("data", "{\"type\":\"key.updated\",\"key_hash\":\""
+                + StubUpstream.sha("sk-revoke") + "\",\"state\":" + disabled + ",\"at\":1}", "traceparent", ""));
+        post("sk-topup", chat("test/model", false)).then().statusCode(200);
+        redis.stream(String.class).xadd(keys.keyEventsStream(), Map.of("data",
+                "{\"type\":\"account.balance\",\"account_id\":\"acct-sk-topup\",\"account_balance\":\"0\",\"at\":1}",
+                "traceparent", ""));
+        int revoked = 0;
+        int broke = 0;
+        for (int i = 0; i < 30 && (revoked != 401 || broke != 402); i++) {
+            Thread.sleep(100);
+            revoked = post("sk-revoke", chat("test/model", false)).statusCode();
+            broke = post("sk-topup", chat("test/model", false)).statusCode();
+        }
+        assertEquals(401, revoked);
+        assertEquals(402, broke);
+    }
+
+    @Test
+    void catalogEventTriggersARefetch() throws Exception {
+        post("sk-good", chat("test/new", false)).then().statusCode(404);
+        StubUpstream.VERSION = 2;
+        redis.stream(String.class).xadd(keys.catalogEventsStream(), Map.of("data",
+                "{\"version\":2,\"change\":\"model.created\",\"id\":\"test/new\",\"at\":1}", "traceparent", ""));
+        for (int i = 0; i < 30 && catalog.index().snapshot().version() < 2; i++) {
+            Thread.sleep(100);
+        }
+        post("sk-good", chat("test/new", false)).then().statusCode(200).body("model", equalTo("test/new"));
+    }
+
+    @Test
     void rateLimitHoldsForConcurrentClients() throws Exception {
         List<Integer> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         Thread[] threads = new Thread[2];

@@ -22,6 +22,8 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
 
     public static final Map<String, String> MODE = new ConcurrentHashMap<>();
     public static final Map<String, Integer> CALLS = new ConcurrentHashMap<>();
+    /** Catalog version served; from 2 on the snapshot also lists test/new. */
+    public static volatile int VERSION = 1;
     private Vertx vertx;
     private static int port;
 
@@ -132,6 +134,9 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                 .add(model("test/gemini", endpoint("ep-gem", "gem", "0.000001")))
                 .add(model("test/backup", endpoint("ep-beta-backup", "beta", "0.000001")))
                 .add(model("test/pricey", endpoint("ep-pricey", "alpha", "1")));
+        if (VERSION >= 2) {
+            models.add(model("test/new", endpoint("ep-new", "beta", "0.000001")));
+        }
         if (simulator != null) {
             String sim = simulator + "/p/";
             providers.add(provider("sim-a", "openai", sim + "sim-a/v1")).add(provider("sim-b", "openai", sim + "sim-b/v1"))
@@ -143,7 +148,7 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                     .add(model("sim/claude", endpoint("sim-ep-claude", "sim-claude", "0.000001")))
                     .add(model("sim/gemini", endpoint("sim-ep-gemini", "sim-gemini", "0.000001")));
         }
-        return new JsonObject().put("version", 1).put("providers", providers).put("models", models);
+        return new JsonObject().put("version", VERSION).put("providers", providers).put("models", models);
     }
 
     static JsonObject provider(String slug, String adapter, String url) {
@@ -166,14 +171,15 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
     private void handle(HttpServerRequest req) {
         String path = req.path();
         if (path.equals("/internal/snapshot")) {
-            req.response().putHeader("ETag", "\"1\"").end(snapshot().encode());
+            req.response().putHeader("ETag", "\"" + VERSION + "\"").end(snapshot().encode());
             return;
         }
         if (path.startsWith("/internal/keys/")) {
             String hash = path.substring("/internal/keys/".length());
             for (JsonObject k : new JsonObject[] { key("sk-good", "inference", "100", null),
                     key("sk-mgmt", "management", "100", null), key("sk-poor", "inference", "0.000001", null),
-                    key("sk-slow", "inference", "100", 2), key("sk-sdk", "inference", "100", null) }) {
+                    key("sk-slow", "inference", "100", 2), key("sk-sdk", "inference", "100", null),
+                    key("sk-revoke", "inference", "100", null), key("sk-topup", "inference", "100", null) }) {
                 if (k.getString("key_hash").equals(hash)) {
                     req.response().end(k.encode());
                     return;

@@ -105,10 +105,13 @@ public final class StreamTail {
         if (resp == null) {
             return;
         }
-        // RESP2: [[stream, [[id, [f, v, ...]], ...]]]; RESP3 may answer a map {stream: [...]}
-        Response entries = resp.type() == io.vertx.redis.client.ResponseType.MULTI && resp.size() > 0
-                && resp.get(0).type() == io.vertx.redis.client.ResponseType.MULTI ? resp.get(0).get(1)
-                : resp.get(stream);
+        // RESP3 answers a map {stream: [[id, [f, v, ...]], ...]}; RESP2 [[stream, [[id, [...]], ...]]]
+        Response entries;
+        try {
+            entries = resp.get(stream);
+        } catch (RuntimeException notAMap) {
+            entries = resp.get(0).get(1);
+        }
         if (entries == null) {
             return;
         }
@@ -117,7 +120,8 @@ public final class StreamTail {
             Response kv = entry.get(1);
             Map<String, String> fields = new HashMap<>();
             for (int i = 0; i + 1 < kv.size(); i += 2) {
-                fields.put(kv.get(i).toString(), kv.get(i + 1).toString());
+                Response value = kv.get(i + 1);
+                fields.put(kv.get(i).toString(), value == null ? "" : value.toString());
             }
             handler.accept(fields);
         }
