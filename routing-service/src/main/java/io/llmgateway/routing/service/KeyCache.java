@@ -96,6 +96,12 @@ public class KeyCache {
             if (age < (entry.state == null ? negativeTtlMs : ttlMs)) {
                 return Future.succeededFuture(Optional.ofNullable(entry.state));
             }
+            if (entry.state != null && age < 2 * ttlMs) {
+                // past the safety TTL: answer from memory, refresh in the background (events keep it
+                // current anyway; this only bounds how long a missed event can matter)
+                fetch(keyHash, entry);
+                return Future.succeededFuture(Optional.of(entry.state));
+            }
         }
         return fetch(keyHash, entry);
     }
