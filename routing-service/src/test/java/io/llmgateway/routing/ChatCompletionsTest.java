@@ -221,6 +221,8 @@ class ChatCompletionsTest {
         given().contentType("application/json").body("{\"name\":\"k\"}").post("/api/v1/keys").then().statusCode(200)
                 .body("method", equalTo("POST")).body("body", equalTo("{\"name\":\"k\"}"));
         given().get("/internal/snapshot").then().statusCode(404);
+        given().get("/api/v1/chat/completions").then().statusCode(405).body("error.code", equalTo(405));
+        given().get("/api/v1/nothing-here").then().statusCode(404).body("error.code", equalTo(404));
     }
 
     @Test

@@ -50,6 +50,11 @@ public class ProxyRoutes {
         route(router, "/dashboard", metering);
         route(router, "/dashboard/*", metering);
         // anything else under the public prefix: the envelope, not an HTML page
+        for (String chat : new String[] { "/api/v1/chat/completions", "/api/v1/completions" }) {
+            // POST is served by ChatRoutes (order -10); any other method lands here
+            router.route(chat).order(-9).handler(ctx -> ChatService.fail(ctx,
+                    new GatewayException(405, "Method not allowed: use POST", null, java.util.Map.of("Allow", "POST"))));
+        }
         router.route("/api/v1/*").last().handler(ctx -> ChatService.fail(ctx, GatewayException.notFound(
                 "No such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     }
