@@ -14,7 +14,8 @@ async function check(name, fn) {
     console.log(`ok   ${name}`);
   } catch (e) {
     results.push([name, false]);
-    console.log(`FAIL ${name}: ${e?.stack || e}`);
+    const issues = e?.cause?.issues ?? e?.issues;
+    console.log(`FAIL ${name}: ${e?.message || e}${issues ? ' ' + JSON.stringify(issues.slice(0, 6)) : ''}`);
   }
 }
 function assert(cond, msg) { if (!cond) throw new Error(msg); }

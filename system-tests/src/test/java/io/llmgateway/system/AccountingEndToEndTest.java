@@ -86,6 +86,10 @@ class AccountingEndToEndTest {
     }
 
     static <T> T eventually(Supplier<T> probe, long timeoutMs) throws InterruptedException {
+        return eventually(probe, timeoutMs, () -> "");
+    }
+
+    static <T> T eventually(Supplier<T> probe, long timeoutMs, Supplier<String> diagnosis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             T value = probe.get();
@@ -94,6 +98,6 @@ class AccountingEndToEndTest {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("condition not met within " + timeoutMs + " ms");
+        throw new AssertionError("condition not met within " + timeoutMs + " ms " + diagnosis.get());
     }
 }

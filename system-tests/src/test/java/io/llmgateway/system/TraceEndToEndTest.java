@@ -45,7 +45,7 @@ class TraceEndToEndTest {
             List<ReceivedSpan> found = suite.traces().spansOf(traceId);
             Set<String> services = found.stream().map(ReceivedSpan::service).collect(Collectors.toSet());
             return services.containsAll(Set.of("routing-service", "metering-service", "auth-service")) ? found : null;
-        }, 20_000);
+        }, 20_000, () -> "spans of the trace so far: " + suite.traces().spansOf(traceId));
 
         Set<String> spanIds = spans.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
         for (ReceivedSpan span : spans) {

@@ -131,10 +131,14 @@ public final class SeedCatalog {
         return new Plan(new ArrayList<>(providers.values()), models, endpoints);
     }
 
+    /**
+     * An entry without a published prompt and completion price cannot be billed honestly (it would
+     * look free and, weighted by inverse square of price, win every routing decision), so it is left out.
+     */
     private static boolean validPrices(JsonNode spec) {
         for (String field : List.of("input_cost_per_token", "output_cost_per_token")) {
             JsonNode value = spec.get(field);
-            if (value != null && (!value.isNumber() || value.decimalValue().signum() < 0)) {
+            if (value == null || !value.isNumber() || value.decimalValue().signum() < 0) {
                 return false;
             }
         }

@@ -123,8 +123,12 @@ public interface GatewayConfig {
         @WithDefault("150s")
         Duration deadline();
 
-        /** Total upstream attempts for one request, across endpoints and models. */
-        @WithDefault("6")
+        /**
+         * Total upstream attempts for one request, across endpoints and models. Large enough to reach
+         * every endpoint of a widely served model: failing endpoints answer fast or are skipped by their
+         * open circuit, and {@link #deadline()} bounds the wait whatever this is.
+         */
+        @WithDefault("16")
         int maxAttempts();
 
         /** Attempts on one endpoint (1 = no retry on the same endpoint). */

@@ -44,11 +44,14 @@ public class ProxyRoutes {
         route(router, "/api/v1/credits", auth);
         route(router, "/api/v1/credits/*", auth);
         route(router, "/api/v1/generation", metering);
+        route(router, "/api/v1/generations", metering);
         route(router, "/api/v1/activity", metering);
         route(router, "/api/v1/usage", metering);
         route(router, "/api/v1/usage/*", metering);
         route(router, "/dashboard", metering);
         route(router, "/dashboard/*", metering);
+        route(router, "/dashboard-assets/*", metering);
+        route(router, "/webjars/*", metering);
         // anything else under the public prefix: the envelope, not an HTML page
         for (String chat : new String[] { "/api/v1/chat/completions", "/api/v1/completions" }) {
             // POST is served by ChatRoutes (order -10); any other method lands here

@@ -505,7 +505,10 @@ final class Exchange implements StreamSink {
         chunk.put("model", active.model().id());
         chunk.put("object", request.legacyCompletion() ? "text_completion" : "chat.completion.chunk");
         chunk.put("created", created);
-        chunk.put("system_fingerprint", fingerprint);
+        if (fingerprint != null) {
+            // optional but not nullable in OpenRouter's chunk schema; strict clients reject null
+            chunk.put("system_fingerprint", fingerprint);
+        }
         return chunk;
     }
 
@@ -637,7 +640,9 @@ final class Exchange implements StreamSink {
     // ---------------------------------------------------------------- endings
 
     private void onClientGone() {
-        if (finished) {
+        // A connection closed after the whole answer was written (e.g. a client that asked for an
+        // h2c upgrade, or Connection: close) is not a cancellation: the answer was delivered.
+        if (finished || ctx.response().ended()) {
             return;
         }
         cancelled = true;
