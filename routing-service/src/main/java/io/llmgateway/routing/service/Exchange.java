@@ -760,12 +760,13 @@ final class Exchange implements StreamSink {
         String model = c == null ? "none" : c.model().id();
         String provider = c == null ? "none" : c.providerSlug();
         svc.metrics.counter("gateway.requests", "model", model, "provider", provider, "status", status).increment();
-        svc.metrics.timer("gateway.request.latency", "model", model, "provider", provider)
+        svc.metrics.timer("gateway.request.duration", "model", model, "provider", provider)
                 .record(java.time.Duration.ofNanos(System.nanoTime() - started));
-        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "kind", "prompt").increment(u.prompt);
-        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "kind", "completion")
+        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "type", "prompt").increment(u.prompt);
+        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "type", "completion")
                 .increment(u.completion);
-        svc.metrics.counter("gateway.cost.micros", "model", model, "provider", provider).increment(costMicros);
+        // dashboards only: the exact figure lives in the usage event and the ledger
+        svc.metrics.counter("gateway.cost.usd", "model", model, "provider", provider).increment(cost.doubleValue());
         if (ttftMs != null) {
             svc.metrics.timer("gateway.ttft", "model", model, "provider", provider).record(java.time.Duration.ofMillis(ttftMs));
         }

@@ -64,9 +64,11 @@ public class UsagePublisher {
     private long timer = -1;
 
     @jakarta.inject.Inject
-    public UsagePublisher(Redis redis, Vertx vertx, RedisKeys keys, GatewayConfig config) {
+    public UsagePublisher(Redis redis, Vertx vertx, RedisKeys keys, GatewayConfig config,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this(redis, vertx, keys.usageStream(), config.usage().queueCapacity(), config.usage().batchSize(),
                 config.usage().streamMaxLen(), Path.of(config.usage().spillDir()));
+        metrics.gauge("gateway.usage.queue.depth", size);
     }
 
     public UsagePublisher(Redis redis, Vertx vertx, String stream, int capacity, int batchSize, long maxLen, Path spillDir) {
