@@ -20,5 +20,5 @@ public record ModelView(
         List<String> supportedVoices,
         String expirationDate,
         String knowledgeCutoff,
-        Links links) {
+        ModelLinks links) {
 }

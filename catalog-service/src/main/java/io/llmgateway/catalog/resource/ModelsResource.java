@@ -3,6 +3,7 @@ package io.llmgateway.catalog.resource;
 import io.llmgateway.catalog.model.Count;
 import io.llmgateway.catalog.model.Data;
 import io.llmgateway.catalog.model.ModelEndpoints;
+import io.llmgateway.catalog.model.ModelsList;
 import io.llmgateway.catalog.service.ModelQueryService;
 import io.llmgateway.catalog.service.ModelQueryService.ModelFilter;
 import jakarta.ws.rs.GET;
@@ -31,7 +32,7 @@ public class ModelsResource {
             @QueryParam("output_modalities") String outputModalities) {
         ModelFilter filter = new ModelFilter(supportedParameters, category, q, inputModalities, outputModalities);
         byte[] cached = models.allModelsJson(filter);
-        return Response.ok(cached != null ? cached : new Data<>(models.models(filter))).build();
+        return Response.ok(cached != null ? cached : ModelsList.of(models.models(filter))).build();
     }
 
     @GET

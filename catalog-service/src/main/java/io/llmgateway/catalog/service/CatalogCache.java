@@ -3,7 +3,7 @@ package io.llmgateway.catalog.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.catalog.config.GatewayConfig;
-import io.llmgateway.catalog.model.Data;
+import io.llmgateway.catalog.model.ModelsList;
 import io.llmgateway.catalog.persistence.CatalogVersionEntity;
 import io.llmgateway.catalog.persistence.EndpointEntity;
 import io.llmgateway.catalog.persistence.ModelEntity;
@@ -73,7 +73,7 @@ public class CatalogCache {
             return index; // a concurrent reload already installed something newer
         }
         try {
-            index = fresh.withModelsJson(mapper.writeValueAsBytes(new Data<>(fresh.models())));
+            index = fresh.withModelsJson(mapper.writeValueAsBytes(ModelsList.of(fresh.models())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("catalog not serialisable", e);
         }

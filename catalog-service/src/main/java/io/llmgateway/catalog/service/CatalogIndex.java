@@ -1,7 +1,7 @@
 package io.llmgateway.catalog.service;
 
 import io.llmgateway.catalog.model.Architecture;
-import io.llmgateway.catalog.model.Links;
+import io.llmgateway.catalog.model.ModelLinks;
 import io.llmgateway.catalog.model.ModelView;
 import io.llmgateway.catalog.model.PerRequestLimits;
 import io.llmgateway.catalog.model.PublicPricing;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * An immutable, fully rendered copy of the catalog at one version. Built off the request path after
  * every change; requests only read it, so listing 1,000 models costs no database round trip.
  *
- * @param modelsJson the unfiltered {@code GET /api/v1/models} body, serialised once per version
+ * @param modelsJson the unfiltered {@code GET /api/v1/models} body ({@code ModelsList}), serialised once per version
  */
 public record CatalogIndex(
         long version,
@@ -99,12 +99,13 @@ public record CatalogIndex(
         EndpointEntity top = endpoints.get(0);
         ProviderEntity topProvider = providers.get(top.providerSlug);
         boolean moderated = topProvider != null && ("openai".equals(topProvider.slug) || "anthropic".equals(topProvider.slug));
-        PerRequestLimits limits = m.promptTokensLimit == null && m.completionTokensLimit == null ? null
+        // the spec's PerRequestLimits has both numbers required: a half-set limit is not shown
+        PerRequestLimits limits = m.promptTokensLimit == null || m.completionTokensLimit == null ? null
                 : new PerRequestLimits(m.promptTokensLimit, m.completionTokensLimit);
         return new ModelView(m.id, m.canonicalSlug, null, m.name, m.created, m.description, m.contextLength,
                 architecture(m), pricing(top), new TopProvider(top.contextLength, top.maxCompletionTokens, moderated),
                 limits, CatalogText.split(m.supportedParameters), null, null, null, null,
-                new Links("/api/v1/models/" + m.id + "/endpoints"));
+                new ModelLinks("/api/v1/models/" + m.id + "/endpoints"));
     }
 
     public static Architecture architecture(ModelEntity m) {

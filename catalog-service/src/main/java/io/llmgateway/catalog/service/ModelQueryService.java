@@ -5,6 +5,7 @@ import io.llmgateway.catalog.model.ModelEndpoints;
 import io.llmgateway.catalog.model.ModelView;
 import io.llmgateway.catalog.model.Percentiles;
 import io.llmgateway.catalog.model.ProviderView;
+import io.llmgateway.catalog.model.ToolChoiceSupport;
 import io.llmgateway.catalog.persistence.EndpointEntity;
 import io.llmgateway.catalog.persistence.ProviderEntity;
 import io.llmgateway.contracts.error.GatewayException;
@@ -92,16 +93,20 @@ public class ModelQueryService {
         // OpenRouter's status: 0 ok, negative when degraded; "down" providers report -1
         int status = p != null && "down".equals(p.status) ? -1 : 0;
         Integer maxPrompt = e.contextLength;
-        return new EndpointView(e.id, providerName + " | " + model.id(), model.id(), model.name(), e.contextLength,
+        int context = e.contextLength != null ? e.contextLength : model.contextLength() != null ? model.contextLength() : 0;
+        List<String> params = CatalogText.split(e.supportedParameters);
+        return new EndpointView(e.id, providerName + " | " + model.id(), model.id(), model.name(), context,
                 CatalogIndex.pricing(e), providerName, e.providerSlug, e.quantization, e.maxCompletionTokens, maxPrompt,
-                CatalogText.split(e.supportedParameters), status,
+                params, status,
                 h == null ? null : h.uptime30m(), h == null ? null : h.uptime5m(), h == null ? null : h.uptime1d(),
-                e.priceInputCacheRead != null, percentiles(h == null ? null : h.latencyMs()),
+                e.priceInputCacheRead != null, ToolChoiceSupport.of(params), percentiles(h == null ? null : h.latencyMs()),
                 percentiles(h == null ? null : h.throughputTps()));
     }
 
     private static Percentiles percentiles(EndpointHealth.Percentiles p) {
-        return p == null ? null : new Percentiles(p.p50(), p.p75(), p.p90(), p.p99());
+        // the spec's PercentileStats has all four numbers required: incomplete stats are shown as none
+        return p == null || p.p50() == null || p.p75() == null || p.p90() == null || p.p99() == null ? null
+                : new Percentiles(p.p50(), p.p75(), p.p90(), p.p99());
     }
 
     private static boolean matchesText(ModelView m, List<String> words) {

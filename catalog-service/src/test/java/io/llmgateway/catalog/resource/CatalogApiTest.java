@@ -35,17 +35,21 @@ class CatalogApiTest {
             "default_parameters", "supported_voices", "links");
     static final List<String> ENDPOINT_REQUIRED = List.of("name", "model_id", "model_name", "context_length", "pricing",
             "provider_name", "tag", "quantization", "max_completion_tokens", "max_prompt_tokens", "supported_parameters",
-            "uptime_last_30m", "uptime_last_5m", "uptime_last_1d", "supports_implicit_caching", "latency_last_30m",
-            "throughput_last_30m");
+            "uptime_last_30m", "uptime_last_5m", "uptime_last_1d", "supports_implicit_caching", "supports_tool_choice",
+            "latency_last_30m", "throughput_last_30m");
 
     @Inject
     HealthStats health;
 
     @Test
     void listsTheImportedModelsInOpenRouterShape() {
-        List<Map<String, Object>> models = given().get("/api/v1/models").then().statusCode(200)
-                .extract().jsonPath().getList("data");
+        JsonPath list = given().get("/api/v1/models").then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> models = list.getList("data");
         assertTrue(models.size() >= 300, "models: " + models.size());
+        // ModelsListResponse: links.next present and null (one page), total_count = the models listed
+        assertTrue(list.getMap("links").containsKey("next"), "links.next present");
+        assertNull(list.get("links.next"));
+        assertEquals(models.size(), list.getInt("total_count"));
         for (Map<String, Object> model : models) {
             for (String field : MODEL_REQUIRED) {
                 assertTrue(model.containsKey(field), model.get("id") + " lacks " + field);
@@ -60,6 +64,18 @@ class CatalogApiTest {
             Map<String, Object> architecture = (Map<String, Object>) model.get("architecture");
             assertNotNull(architecture.get("modality"));
             assertNotNull(architecture.get("input_modalities"));
+            assertNotNull(architecture.get("tokenizer"), "tokenizer is optional but never null in the spec");
+            assertTrue(model.get("description") instanceof String, model.get("id") + " description");
+            assertTrue(model.get("canonical_slug") instanceof String, model.get("id") + " canonical_slug");
+            for (String optionalPrice : List.of("input_cache_read", "input_cache_write", "internal_reasoning")) {
+                assertFalse(pricing.containsKey(optionalPrice) && pricing.get(optionalPrice) == null, optionalPrice);
+            }
+            Map<?, ?> limits = (Map<?, ?>) model.get("per_request_limits");
+            if (limits != null) {
+                assertNotNull(limits.get("prompt_tokens"));
+                assertNotNull(limits.get("completion_tokens"));
+            }
+            assertNotNull(((Map<?, ?>) model.get("top_provider")).get("is_moderated"));
         }
         Map<String, Object> llama = models.stream().filter(m -> LLAMA.equals(m.get("id"))).findFirst().orElseThrow();
         assertEquals("/api/v1/models/" + LLAMA + "/endpoints", ((Map<?, ?>) llama.get("links")).get("details"));
@@ -79,6 +95,16 @@ class CatalogApiTest {
             for (String field : ENDPOINT_REQUIRED) {
                 assertTrue(endpoint.containsKey(field), endpoint.get("tag") + " lacks " + field);
             }
+            assertTrue(endpoint.get("context_length") instanceof Integer, endpoint.get("tag") + " context_length");
+            Map<?, ?> toolChoice = (Map<?, ?>) endpoint.get("supports_tool_choice");
+            for (String choice : List.of("auto", "function", "none", "required")) {
+                assertEquals(((List<?>) endpoint.get("supported_parameters")).contains("tool_choice"), toolChoice.get(choice),
+                        endpoint.get("tag") + " supports_tool_choice." + choice);
+            }
+        }
+        Map<?, ?> architecture = body.getMap("data.architecture");
+        for (String field : List.of("tokenizer", "instruct_type", "modality", "input_modalities", "output_modalities")) {
+            assertTrue(architecture.containsKey(field), "architecture lacks " + field);
         }
         Map<String, Object> groq = endpoints.stream().filter(e -> "groq".equals(e.get("tag"))).findFirst().orElseThrow();
         assertEquals("0.00000059", ((Map<?, ?>) groq.get("pricing")).get("prompt"));
@@ -92,12 +118,18 @@ class CatalogApiTest {
         String id = "groq:" + LLAMA;
         health.replace(List.of(new EndpointHealth(id, 100.0, 99.5, 98.0,
                 new EndpointHealth.Percentiles(210.0, 300.0, 450.0, 900.0),
-                new EndpointHealth.Percentiles(120.0, 100.0, 80.0, 40.0), 42)));
+                new EndpointHealth.Percentiles(120.0, 100.0, 80.0, 40.0), 42),
+                new EndpointHealth("together:" + LLAMA, 100.0, 100.0, 100.0,
+                        new EndpointHealth.Percentiles(210.0, 300.0, 450.0, null), null, 1)));
         List<Map<String, Object>> endpoints = given().get("/api/v1/models/" + LLAMA + "/endpoints").then()
                 .statusCode(200).extract().jsonPath().getList("data.endpoints");
         Map<String, Object> groq = endpoints.stream().filter(e -> id.equals(e.get("id"))).findFirst().orElseThrow();
         assertEquals(99.5f, ((Number) groq.get("uptime_last_30m")).floatValue());
         assertEquals(210.0f, ((Number) ((Map<?, ?>) groq.get("latency_last_30m")).get("p50")).floatValue());
+        Map<String, Object> together = endpoints.stream().filter(e -> ("together:" + LLAMA).equals(e.get("id")))
+                .findFirst().orElseThrow();
+        assertTrue(together.containsKey("latency_last_30m"));
+        assertNull(together.get("latency_last_30m"), "incomplete percentiles are shown as none (all four required)");
         Map<String, Object> snapshotGroq = snapshotEndpoint(id);
         assertEquals(99.5f, ((Number) snapshotGroq.get("uptime30m")).floatValue());
         assertEquals(120.0f, ((Number) snapshotGroq.get("throughput_p50")).floatValue());
@@ -120,8 +152,10 @@ class CatalogApiTest {
         assertTrue(llamas.contains(LLAMA), llamas.toString());
         llamas.forEach(id -> assertTrue(id.contains("70b") || id.contains("llama"), id));
         given().queryParam("q", "llama 70b").get("/api/v1/models/count").then().body("data.count", equalTo(llamas.size()));
+        given().queryParam("q", "llama 70b").get("/api/v1/models").then()
+                .body("total_count", equalTo(llamas.size())).body("links.next", org.hamcrest.Matchers.nullValue());
         given().queryParam("category", "no-such-thing-anywhere").get("/api/v1/models").then().statusCode(200)
-                .body("data.size()", equalTo(0));
+                .body("data.size()", equalTo(0)).body("total_count", equalTo(0));
     }
 
     @Test
