@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.auth.service.KeySecrets;
+import io.llmgateway.auth.service.KeyService;
 import io.llmgateway.auth.support.Api;
 import io.llmgateway.auth.support.TestClock;
 import io.llmgateway.contracts.events.KeyEvent;
@@ -256,5 +258,106 @@ class KeyApiTest {
     private static void patchKey(String mgmt, String hash, String body, int status, String messagePart) {
         auth(mgmt).contentType(ContentType.JSON).body(body).patch("/api/v1/keys/" + hash).then().statusCode(status)
                 .body("error.code", equalTo(status)).body("error.message", containsString(messagePart));
+    }
+
+    /**
+     * Every field OpenRouter's TypeScript SDK (1.3.19, strict zod schemas) requires in a key object and in
+     * {@code GET /api/v1/key}: nullable-but-required fields present as null, the others of the right type.
+     */
+    @Test
+    void keyObjectsCarryEveryFieldTheOpenRouterSdkRequires() throws Exception {
+        clock.set(Instant.now());
+        Api.Account account = Api.account("5.00");
+        Api.Key key = Api.key(account, "{\"name\":\"sdk\"}");
+        String counter = KeyService.freeDailyCounterKey(keys, account.id(), key.hash(), clock.instant());
+        assertTrue(counter.endsWith("gw:{acct:" + account.id() + "}:rl:" + key.hash() + ":free:d:"
+                + clock.instant().getEpochSecond() / 86400));
+        redis.value(String.class).set(counter, "7");
+        try {
+            JsonNode current = json(auth(key.secret()).get("/api/v1/key").then().statusCode(200)).get("data");
+            assertTrue(current.get("allowed_data_regions").isArray());
+            assertEquals(0, current.get("allowed_data_regions").size());
+            JsonNode free = current.get("free_model_daily_requests");
+            assertEquals(200, free.get("limit").intValue());
+            assertEquals(7, free.get("used").intValue());
+            assertEquals(193, free.get("remaining").intValue());
+            assertTrue(free.get("limit").isIntegralNumber() && free.get("used").isIntegralNumber()
+                    && free.get("remaining").isIntegralNumber());
+            assertPresentNull(current, "organization_id");
+            assertPresentNull(current, "creator_user_id");
+            assertEquals(account.id(), current.get("workspace_id").textValue());
+            for (String n : List.of("byok_usage", "byok_usage_daily", "byok_usage_weekly", "byok_usage_monthly",
+                    "usage", "usage_daily", "usage_weekly", "usage_monthly")) {
+                assertTrue(current.get(n).isNumber(), n);
+            }
+            for (String b : List.of("include_byok_in_limit", "is_free_tier", "is_management_key", "is_provisioning_key")) {
+                assertTrue(current.get(b).isBoolean(), b);
+            }
+            assertTrue(current.get("label").isTextual());
+            for (String n : List.of("limit", "limit_remaining", "limit_reset")) {
+                assertTrue(current.has(n), n);
+            }
+            assertTrue(current.get("rate_limit").get("requests").isIntegralNumber());
+            assertTrue(current.get("rate_limit").get("interval").isTextual());
+            assertTrue(current.get("rate_limit").get("note").isTextual());
+
+            redis.key().del(counter);
+            JsonNode none = json(auth(key.secret()).get("/api/v1/key").then().statusCode(200)).get("data");
+            assertEquals(0, none.get("free_model_daily_requests").get("used").intValue());
+            assertEquals(200, none.get("free_model_daily_requests").get("remaining").intValue());
+        } finally {
+            redis.key().del(counter);
+        }
+
+        String management = account.managementKey();
+        JsonNode createdBody = json(auth(management).contentType(ContentType.JSON)
+                .body("{\"name\":\"sdk2\",\"expires_at\":\"" + Instant.now().plus(Duration.ofDays(3)) + "\"}")
+                .post("/api/v1/keys").then().statusCode(201));
+        assertTrue(createdBody.get("key").isTextual());
+        assertSdkKey(createdBody.get("data"), account);
+        JsonNode listed = json(auth(management).get("/api/v1/keys").then().statusCode(200)).get("data");
+        assertTrue(listed.size() >= 3);
+        listed.forEach(item -> assertSdkKey(item, account));
+        assertSdkKey(json(auth(management).get("/api/v1/keys/" + key.hash()).then().statusCode(200)).get("data"),
+                account);
+        assertSdkKey(json(auth(management).contentType(ContentType.JSON).body("{\"name\":\"renamed\"}")
+                .patch("/api/v1/keys/" + key.hash()).then().statusCode(200)).get("data"), account);
+    }
+
+    private JsonNode json(io.restassured.response.ValidatableResponse response) {
+        try {
+            return mapper.readTree(response.extract().asString());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertPresentNull(JsonNode node, String field) {
+        assertTrue(node.has(field), field + " missing");
+        assertTrue(node.get(field).isNull(), field + " not null");
+    }
+
+    /** The SDK's key object (list / get / create / update): z.nullable without .optional() must be present. */
+    private static void assertSdkKey(JsonNode key, Api.Account account) {
+        for (String n : List.of("byok_usage", "byok_usage_daily", "byok_usage_weekly", "byok_usage_monthly", "usage",
+                "usage_daily", "usage_weekly", "usage_monthly")) {
+            assertTrue(key.get(n) != null && key.get(n).isNumber(), n);
+        }
+        for (String t : List.of("created_at", "hash", "label", "name", "workspace_id")) {
+            assertTrue(key.get(t) != null && key.get(t).isTextual(), t);
+        }
+        assertTrue(key.get("disabled").isBoolean());
+        assertTrue(key.get("include_byok_in_limit").isBoolean());
+        assertPresentNull(key, "external_user");
+        assertPresentNull(key, "creator_user_id");
+        for (String n : List.of("limit", "limit_remaining")) {
+            assertTrue(key.has(n) && (key.get(n).isNull() || key.get(n).isNumber()), n);
+        }
+        assertTrue(key.has("limit_reset") && (key.get("limit_reset").isNull() || key.get("limit_reset").isTextual()));
+        assertTrue(key.has("updated_at") && (key.get("updated_at").isNull() || key.get("updated_at").isTextual()));
+        if (key.has("expires_at") && !key.get("expires_at").isNull()) {
+            Instant.parse(key.get("expires_at").textValue());
+        }
+        assertEquals(account.id(), key.get("workspace_id").textValue());
     }
 }

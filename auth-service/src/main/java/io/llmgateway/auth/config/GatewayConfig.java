@@ -18,6 +18,8 @@ public interface GatewayConfig {
 
     KeyEvents keyEvents();
 
+    Free free();
+
     interface Redis {
         /** Prefix of every Redis key and stream (empty in production, unique per test run). */
         Optional<String> prefix();
@@ -43,6 +45,15 @@ public interface GatewayConfig {
         /** How often pending entries of dead consumers are looked for. */
         @WithDefault("10s")
         Duration claimInterval();
+    }
+
+    interface Free {
+        /**
+         * Requests per key and UTC day to {@code :free} models, shown in {@code GET /api/v1/key}. Defaults to
+         * routing's {@code gateway.limits.free-daily} (which enforces it) when that is set, else 200.
+         */
+        @WithDefault("${gateway.limits.free-daily:200}")
+        int dailyLimit();
     }
 
     interface KeyEvents {

@@ -2,6 +2,7 @@ package io.llmgateway.auth.model;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 /** {@code GET /api/v1/key}: the calling key as OpenRouter describes it. */
 public record CurrentKeyView(
@@ -24,7 +25,18 @@ public record CurrentKeyView(
         boolean includeByokInLimit,
         String creatorUserId,
         Instant expiresAt,
+        /** OpenRouter's data-region restriction; none here, so always empty. */
+        List<String> allowedDataRegions,
+        FreeModelDailyRequests freeModelDailyRequests,
+        /** No organizations here: always null, but present (OpenRouter's SDK requires the field). */
+        String organizationId,
+        /** The key's account, never null. */
+        String workspaceId,
         CurrentRateLimit rateLimit) {
+
+    /** Requests to {@code :free} models today (UTC day), as routing counts them for this key. */
+    public record FreeModelDailyRequests(int limit, int remaining, int used) {
+    }
 
     /**
      * OpenRouter's deprecated {@code requests}/{@code interval}/{@code note} shape, plus the per-minute

@@ -24,6 +24,8 @@ public record KeyView(
         Instant createdAt,
         Instant updatedAt,
         Instant expiresAt,
+        /** OpenRouter's end-user id of a key created for one; we have none, so always null (present). */
+        String externalUser,
         String creatorUserId,
         String workspaceId,
         boolean isManagementKey,

@@ -44,7 +44,7 @@ public class KeyResource {
     @GET
     @Path("/key")
     public Uni<Data<CurrentKeyView>> current(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return auth.authenticate(authorization).map(caller -> new Data<>(keys.current(caller)));
+        return auth.authenticate(authorization).chain(keys::current).map(Data::new);
     }
 
     @GET

@@ -8,6 +8,7 @@ import io.llmgateway.auth.persistence.ApiKeyEntity;
 import io.llmgateway.contracts.internal.KeyState;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 /** Turns a stored key into what each audience sees; none of them ever carries the secret. */
 public final class KeyMapper {
@@ -21,17 +22,19 @@ public final class KeyMapper {
                 money(LimitPeriods.remaining(key, now)), key.limitReset, false,
                 money(usage.total()), money(usage.daily()), money(usage.weekly()), money(usage.monthly()),
                 BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
-                key.createdAt, key.updatedAt, key.expiresAt, null, key.accountId,
+                key.createdAt, key.updatedAt, key.expiresAt, null, null, key.accountId,
                 KeyState.MANAGEMENT.equals(key.kind), new RateLimit(key.rpm, key.tpm));
     }
 
-    public static CurrentKeyView current(ApiKeyEntity key, Instant now) {
+    public static CurrentKeyView current(ApiKeyEntity key, Instant now,
+            CurrentKeyView.FreeModelDailyRequests freeRequests) {
         LimitPeriods.Usage usage = LimitPeriods.usage(key, now);
         boolean management = KeyState.MANAGEMENT.equals(key.kind);
         return new CurrentKeyView(key.label, key.name, money(key.limitUsd), money(LimitPeriods.remaining(key, now)),
                 key.limitReset, money(usage.total()), money(usage.daily()), money(usage.weekly()),
                 money(usage.monthly()), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
                 false, management, management, false, null, key.expiresAt,
+                List.of(), freeRequests, null, key.accountId,
                 new CurrentKeyView.CurrentRateLimit(key.rpm == null ? -1 : key.rpm, "1m",
                         "requests_per_minute and tokens_per_minute are enforced per key; null means the gateway default",
                         key.rpm, key.tpm));

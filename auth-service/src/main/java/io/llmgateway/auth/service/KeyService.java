@@ -1,5 +1,6 @@
 package io.llmgateway.auth.service;
 
+import io.llmgateway.auth.config.GatewayConfig;
 import io.llmgateway.auth.model.CreateKeyRequest;
 import io.llmgateway.auth.model.CreatedKey;
 import io.llmgateway.auth.model.CurrentKeyView;
@@ -10,10 +11,13 @@ import io.llmgateway.auth.persistence.ApiKeyEntity;
 import io.llmgateway.auth.stream.KeyEventPublisher;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.contracts.events.KeyEvent;
+import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.internal.KeyState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -22,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Key management for a calling management key, always inside the caller's account: a hash of
@@ -32,16 +37,61 @@ public class KeyService {
 
     static final int PAGE_SIZE = 100;
 
+    private static final Logger LOG = Logger.getLogger(KeyService.class);
+
     private final Clock clock;
     private final KeyEventPublisher events;
+    private final ReactiveValueCommands<String, String> values;
+    private final RedisKeys redisKeys;
+    private final int freeDailyLimit;
 
-    public KeyService(Clock clock, KeyEventPublisher events) {
+    public KeyService(Clock clock, KeyEventPublisher events, ReactiveRedisDataSource redis, RedisKeys redisKeys,
+            GatewayConfig config) {
         this.clock = clock;
         this.events = events;
+        this.values = redis.value(String.class, String.class);
+        this.redisKeys = redisKeys;
+        this.freeDailyLimit = config.free().dailyLimit();
     }
 
-    public CurrentKeyView current(ApiKeyEntity caller) {
-        return KeyMapper.current(caller, clock.instant());
+    public Uni<CurrentKeyView> current(ApiKeyEntity caller) {
+        Instant now = clock.instant();
+        return freeModelDailyRequests(caller, now).map(free -> KeyMapper.current(caller, now, free));
+    }
+
+    /**
+     * Today's {@code :free} model requests of the key, from the counter routing increments on admission
+     * ({@code gw:{acct:ID}:rl:HASH:free:d:EPOCHDAY}, UTC days). A Redis failure shows 0 used rather than
+     * failing the whole answer.
+     */
+    Uni<CurrentKeyView.FreeModelDailyRequests> freeModelDailyRequests(ApiKeyEntity key, Instant now) {
+        String counter = freeDailyCounterKey(redisKeys, key.accountId, key.hash, now);
+        return values.get(counter)
+                .map(KeyService::counterValue)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("free-model counter of key %s unreadable: %s", key.label, failure.getMessage());
+                    return 0;
+                })
+                .map(used -> new CurrentKeyView.FreeModelDailyRequests(freeDailyLimit,
+                        Math.max(0, freeDailyLimit - used), used));
+    }
+
+    /** Routing's per-key daily counter of {@code :free} model requests for the UTC day of {@code now}. */
+    public static String freeDailyCounterKey(RedisKeys redisKeys, String accountId, String keyHash, Instant now) {
+        long epochDay = now.getEpochSecond() / 86400;
+        return redisKeys.prefix() + "gw:{acct:" + accountId + "}:rl:" + keyHash + ":free:d:" + epochDay;
+    }
+
+    private static int counterValue(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long used = Long.parseLong(value.trim());
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, used));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     public Uni<List<KeyView>> list(ApiKeyEntity caller, boolean includeDisabled, int offset) {
