@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.contracts.events.RedisKeys;
@@ -89,9 +90,24 @@ class ApiTest {
                 "moderation_latency", "generation_time", "finish_reason", "service_tier", "tokens_prompt",
                 "tokens_completion", "native_tokens_prompt", "native_tokens_completion",
                 "native_tokens_completion_images", "native_tokens_reasoning", "native_tokens_cached", "num_media_prompt",
-                "num_input_audio_prompt", "num_media_completion", "num_search_results", "num_fetches")) {
+                "num_input_audio_prompt", "num_media_completion", "num_search_results", "num_fetches", "usage",
+                "api_type", "data_region", "external_user", "http_referer", "is_byok", "native_finish_reason", "origin",
+                "preset_id", "provider_responses", "router", "user_agent", "web_search_engine", "workspace_id")) {
             assertTrue(raw.containsKey(required), "required field " + required);
         }
+        // the SDK's GenerationResponse: present, null where the gateway has no such notion
+        for (String nullable : List.of("external_user", "preset_id", "user_agent", "web_search_engine")) {
+            assertNull(raw.get(nullable), nullable);
+        }
+        assertEquals(account, data.getString("workspace_id"));
+        for (String nonNull : List.of("id", "created_at", "model", "origin", "data_region", "is_byok", "total_cost",
+                "usage")) {
+            assertNotNull(raw.get(nonNull), nonNull);
+        }
+        // ProviderResponse: optional fields absent or set, never null; status present
+        Map<String, Object> attempt = data.getMap("provider_responses[0]");
+        assertTrue(attempt.containsKey("status"));
+        attempt.forEach((field, value) -> assertTrue(field.equals("status") || value != null, field + " is null"));
         // exact cost survives the JSON number
         String body = given().auth().oauth2(inference).queryParam("id", e.generationId()).get("/api/v1/generation")
                 .asString();
@@ -134,6 +150,7 @@ class ApiTest {
         assertEquals(150, gpt.get("completion_tokens"));
         assertEquals(15, gpt.get("reasoning_tokens"));
         assertNotNull(gpt.get("byok_usage_inference"));
+        assertEquals(account, gpt.get("workspace_id"));
 
         given().auth().oauth2(management).queryParam("api_key_hash", "key-b").get("/api/v1/activity").then()
                 .statusCode(200).body("data.size()", equalTo(2)).body("data.requests", hasItems(1, 1));

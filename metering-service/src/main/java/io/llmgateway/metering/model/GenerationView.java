@@ -3,6 +3,7 @@ package io.llmgateway.metering.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * OpenRouter's generation stats shape ({@code GenerationResponse.data}), built from a stored row, plus
  * a few gateway fields (requested_model, endpoint_id, ttft, status, attempts). Every field the spec
- * marks required is present, null where the gateway has no such notion (moderation, apps, BYOK).
+ * marks required is present, null where the gateway has no such notion (moderation, apps, BYOK, presets,
+ * web search, end-user ids, user agent); {@code workspace_id} is the account id.
  */
 public final class GenerationView {
 
@@ -61,6 +63,15 @@ public final class GenerationView {
         d.put("data_region", "global");
         d.put("router", null);
         d.put("request_id", null);
+        d.put("session_id", null);
+        d.put("response_cache_source_id", null);
+        // required (nullable) by the SDK's GenerationResponse: no presets, web search or end-user ids here;
+        // the usage event carries no user agent (UsageEvent has no such field), so it is unknown
+        d.put("external_user", null);
+        d.put("preset_id", null);
+        d.put("user_agent", null);
+        d.put("web_search_engine", null);
+        d.put("workspace_id", r.getString("account_id"));
         d.put("provider_responses", providerResponses(r.getString("attempts"), mapper));
         // gateway extensions
         d.put("requested_model", r.getString("requested_model"));
@@ -82,16 +93,30 @@ public final class GenerationView {
         JsonNode list = parse(attempts, mapper);
         if (list != null && list.isArray()) {
             for (JsonNode a : list) {
-                out.addObject()
-                        .put("endpoint_id", a.path("endpoint_id").asText(null))
-                        .put("model_permaslug", a.path("model").asText(null))
-                        .put("provider_name", a.path("provider").asText(null))
-                        .put("status", a.path("status").asInt())
-                        .put("latency", a.path("latency_ms").asLong())
-                        .put("is_byok", false);
+                // the spec's optional fields may be absent but never null; status is required, nullable
+                ObjectNode item = out.addObject();
+                text(item, "endpoint_id", a.path("endpoint_id"));
+                text(item, "model_permaslug", a.path("model"));
+                text(item, "provider_name", a.path("provider"));
+                JsonNode status = a.path("status");
+                if (status.isIntegralNumber() && status.asInt() > 0) { // 0: no HTTP answer (network error)
+                    item.put("status", status.asInt());
+                } else {
+                    item.putNull("status");
+                }
+                if (a.path("latency_ms").isNumber()) {
+                    item.put("latency", a.path("latency_ms").asLong());
+                }
+                item.put("is_byok", false);
             }
         }
         return out;
+    }
+
+    private static void text(ObjectNode into, String field, JsonNode value) {
+        if (value.isTextual()) {
+            into.put(field, value.asText());
+        }
     }
 
     private static JsonNode parse(String json, ObjectMapper mapper) {

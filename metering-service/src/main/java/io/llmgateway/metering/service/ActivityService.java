@@ -63,6 +63,7 @@ public class ActivityService {
                         item.put("prompt_tokens", r.getLong("prompt_tokens"));
                         item.put("completion_tokens", r.getLong("completion_tokens"));
                         item.put("reasoning_tokens", r.getLong("reasoning_tokens"));
+                        item.put("workspace_id", caller.accountId());
                         return item;
                     }).toList();
                     return Map.of("data", items);
