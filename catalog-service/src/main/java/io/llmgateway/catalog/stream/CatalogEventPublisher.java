@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.catalog.config.GatewayConfig;
 import io.llmgateway.contracts.events.CatalogEvent;
 import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.contracts.events.TraceParent;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;

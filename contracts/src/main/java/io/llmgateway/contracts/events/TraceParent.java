@@ -1,15 +1,18 @@
-package io.llmgateway.catalog.stream;
+package io.llmgateway.contracts.events;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 
-/** W3C traceparent of the current span, so a trace continues across a Redis stream; empty without one. */
-final class TraceParent {
+/**
+ * The W3C traceparent of the current span, written into the {@link RedisKeys#TRACEPARENT_FIELD} of a
+ * stream entry so the trace continues on the consumer's side; empty when there is no span.
+ */
+public final class TraceParent {
 
     private TraceParent() {
     }
 
-    static String current() {
+    public static String current() {
         SpanContext context = Span.current().getSpanContext();
         if (!context.isValid()) {
             return "";
