@@ -8,7 +8,10 @@ if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
 local extra = os.getenv("BENCH_HEADERS") or ""
 for name, value in string.gmatch(extra, "([^:;]+):%s*([^;]+)") do wrk.headers[name] = value end
 local stream = os.getenv("BENCH_STREAM") == "true"
-wrk.body = '{"model":"' .. os.getenv("BENCH_MODEL") .. '","stream":' .. tostring(stream) ..
+-- BENCH_PROVIDER pins the gateway to one provider, so every target answers from the same upstream
+local pin = os.getenv("BENCH_PROVIDER")
+local prefs = (pin and pin ~= "") and (',"provider":{"only":["' .. pin .. '"]}') or ""
+wrk.body = '{"model":"' .. os.getenv("BENCH_MODEL") .. '"' .. prefs .. ',"stream":' .. tostring(stream) ..
   ',"messages":[{"role":"user","content":"Write one short sentence about the sea."}]}'
 
 local errors = 0

@@ -11,6 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$ROOT/bench/.work"
 DURATION=10
+WARMUP=8
 PORTKEY=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -107,10 +108,11 @@ fi
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
 measure() {
   local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" conns="$7" out
-  # warm-up, so the JIT and the connection pools are in their steady state
-  BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" \
-    wrk -t1 -c"$conns" -d3s -s "$ROOT/bench/chat.lua" "$base" >/dev/null 2>&1 || true
-  out="$(BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" \
+  # warm-up at full load, so the JIT has compiled the hot path and the pools are in their steady state
+  BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" BENCH_PROVIDER="${BENCH_PROVIDER:-}" \
+    wrk -t2 -c32 -d"$WARMUP"s -s "$ROOT/bench/chat.lua" "$base" >/dev/null 2>&1 || true
+  sleep 2 # let the usage consumers drain what the warm-up produced
+  out="$(BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" BENCH_PROVIDER="${BENCH_PROVIDER:-}" \
     wrk -t"$(( conns > 1 ? 2 : 1 ))" -c"$conns" -d"${DURATION}s" --latency -s "$ROOT/bench/chat.lua" "$base" 2>"$WORK/$name-$conns.err")"
   echo "$out" >"$WORK/$name-$conns.txt"
   local p50 p90 p99 rps non2xx
@@ -134,7 +136,7 @@ run_target() {
 
 run_target direct "$SIM" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
 run_target nginx "http://127.0.0.1:$NGINX_PORT" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
-run_target gateway "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" ""
+BENCH_PROVIDER="$PROVIDER" run_target gateway "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" ""
 if [[ "$PORTKEY" == 1 ]]; then
   run_target portkey "http://127.0.0.1:$PORTKEY_PORT" "/v1/chat/completions" "$UPSTREAM_MODEL" "sk-bench" \
     "x-portkey-provider: openai;x-portkey-custom-host: $SIM/p/$PROVIDER/v1"
@@ -160,7 +162,7 @@ row() {
   echo "### Overhead run of $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Command: \`bench/run.sh --duration $DURATION$([[ $PORTKEY == 1 ]] || echo ' --skip-portkey')\` on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB;"
-  echo "wrk closed loop, ${DURATION}s per point after a 3 s warm-up; small non-streaming chat completion"
+  echo "wrk closed loop, ${DURATION}s per point after a ${WARMUP} s warm-up at 32 connections; small non-streaming chat completion"
   echo "(simulator answers 16 tokens with no delay, so everything measured is proxy cost)."
   echo
   echo "| target | p50 ms (1 conn) | p90 ms | p99 ms | added p50 / p90 / p99 ms vs direct | req/s (32 conns) | x direct | x nginx | non-2xx |"

@@ -9,11 +9,11 @@ await fetch(`${sim}/sim/providers/${provider}`, {
   body: JSON.stringify({ ttft_ms: 50, tokens_per_second: 200, output_tokens: 40 }),
 });
 
-async function stream(url, model, headers) {
+async function stream(url, model, headers, extra = {}) {
   const t0 = performance.now();
   const res = await fetch(url, {
     method: 'POST', headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'Tell me about the sea.' }] }),
+    body: JSON.stringify({ model, ...extra, stream: true, messages: [{ role: 'user', content: 'Tell me about the sea.' }] }),
   });
   if (res.status !== 200) throw new Error(`${url}: status ${res.status} ${await res.text()}`);
   const decoder = new TextDecoder();
@@ -43,11 +43,11 @@ function stddev(values) {
   return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
 }
 
-async function series(url, model, headers) {
+async function series(url, model, headers, extra = {}) {
   const ttfts = []; const gaps = [];
-  for (let i = 0; i < 5; i++) await stream(url, model, headers); // warm-up
+  for (let i = 0; i < 20; i++) await stream(url, model, headers, extra); // warm-up
   for (let i = 0; i < N; i++) {
-    const r = await stream(url, model, headers);
+    const r = await stream(url, model, headers, extra);
     ttfts.push(r.ttft); gaps.push(...r.gaps);
   }
   return { ttfts, gaps };
@@ -55,7 +55,8 @@ async function series(url, model, headers) {
 
 try {
   const direct = await series(`${sim}/p/${provider}/v1/chat/completions`, upstreamModel, {});
-  const via = await series(`${gateway}/api/v1/chat/completions`, gatewayModel, { authorization: `Bearer ${key}` });
+  const via = await series(`${gateway}/api/v1/chat/completions`, gatewayModel, { authorization: `Bearer ${key}` },
+    { provider: { only: [provider] } });
   const f = (x) => x.toFixed(2);
   console.log(`streams: ${N} each, simulator ttft 50 ms, 200 tokens/s, 40 tokens`);
   console.log(`TTFT ms      direct p50 ${f(pct(direct.ttfts, 50))} p99 ${f(pct(direct.ttfts, 99))} | gateway p50 ${f(pct(via.ttfts, 50))} p99 ${f(pct(via.ttfts, 99))} | added p50 ${f(pct(via.ttfts, 50) - pct(direct.ttfts, 50))} p99 ${f(pct(via.ttfts, 99) - pct(direct.ttfts, 99))}`);
