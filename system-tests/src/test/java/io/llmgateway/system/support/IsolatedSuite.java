@@ -1,0 +1,255 @@
+package io.llmgateway.system.support;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.testsupport.InfraLocator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A private copy of the whole suite for fault tests: the simulator and the four services as processes
+ * on free ports against a Redis the test owns (given by URL, e.g. a {@link PrivateRedis}) and private
+ * databases on the shared PostgreSQL (created here, dropped on {@link #close()}). Unlike
+ * {@link GatewaySuite} it is not shared, so a test may kill and replace its processes.
+ */
+public final class IsolatedSuite implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).findAndRegisterModules();
+    private static final List<String> MODULES = List.of("provider-simulator", "catalog-service", "auth-service",
+            "metering-service", "routing-service");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final Path repoRoot = GatewaySuite.locateRepoRoot();
+    private final String redisUrl;
+    private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String operatorToken = UUID.randomUUID().toString();
+    private final InfraLocator.Postgres postgres = InfraLocator.postgres();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** Every process this suite started, replaced ones included, for log tails. */
+    private final List<ServiceProcess> history = new ArrayList<>();
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final List<String> databases = new ArrayList<>();
+    private Path spillDir;
+
+    private IsolatedSuite(String redisUrl) {
+        this.redisUrl = redisUrl;
+    }
+
+    /** Starts the suite against the given Redis; on failure everything started is stopped again. */
+    public static IsolatedSuite start(String redisUrl) throws Exception {
+        IsolatedSuite suite = new IsolatedSuite(redisUrl);
+        try {
+            suite.startAll();
+        } catch (Exception | Error e) {
+            String tails = suite.logTails();
+            suite.close();
+            throw new IllegalStateException("the isolated suite did not start: " + e.getMessage() + "\n" + tails, e);
+        }
+        return suite;
+    }
+
+    private void startAll() throws Exception {
+        spillDir = Files.createTempDirectory("gw-usage-spill-");
+        for (String module : MODULES) {
+            ports.put(module, ServiceProcess.freePort());
+        }
+        for (String db : List.of("catalog", "auth", "metering")) {
+            sql("CREATE DATABASE " + database(db));
+            databases.add(database(db));
+        }
+        for (String module : MODULES) {
+            ServiceProcess process = ServiceProcess.start(repoRoot, module, ports.get(module), environment(module),
+                    List.of());
+            services.put(module, process);
+            history.add(process);
+        }
+        for (ServiceProcess service : services.values()) {
+            service.awaitReady(Duration.ofSeconds(120));
+        }
+    }
+
+    /** The environment of one module: the same for a replacement process as for the first one. */
+    public Map<String, String> environment(String module) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_REDIS_HOSTS", redisUrl);
+        env.put("GATEWAY_REDIS_PREFIX", "rel:" + runId + ":");
+        env.put("GATEWAY_OPERATOR_TOKEN", operatorToken);
+        env.put("GATEWAY_CATALOG_URL", local("catalog-service"));
+        env.put("GATEWAY_AUTH_URL", local("auth-service"));
+        env.put("GATEWAY_METERING_URL", local("metering-service"));
+        env.put("GATEWAY_SIMULATOR_URL", local("provider-simulator"));
+        env.put("GATEWAY_USAGE_SPILL_DIR", spillDir.toString());
+        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        String db = switch (module) {
+            case "catalog-service" -> "catalog";
+            case "auth-service" -> "auth";
+            case "metering-service" -> "metering";
+            default -> null;
+        };
+        if (db != null) {
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database(db)));
+            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database(db)));
+            env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
+            env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        }
+        return env;
+    }
+
+    /**
+     * Starts a new process of a module on a new port with the module's environment plus {@code extraEnv}
+     * (the old process should be dead already), waits until it is ready and makes it the module's
+     * current process. Other services keep their configured URL of the old one.
+     */
+    public ServiceProcess replace(String module, Map<String, String> extraEnv) throws Exception {
+        Map<String, String> env = environment(module);
+        env.putAll(extraEnv);
+        ServiceProcess process = ServiceProcess.start(repoRoot, module, ServiceProcess.freePort(), env, List.of());
+        history.add(process);
+        services.put(module, process);
+        process.awaitReady(Duration.ofSeconds(90));
+        return process;
+    }
+
+    /** A new account with its own credits, management key and inference key. */
+    public GatewaySuite.Account createAccount(String credits) throws IOException, InterruptedException {
+        JsonNode created = post(local("auth-service") + "/admin/accounts", operatorToken,
+                "{\"name\":\"reliability-test\",\"credits\":\"" + credits + "\"}");
+        String mgmt = created.path("management_key").asText();
+        JsonNode key = post(baseUrl() + "/keys", mgmt, "{\"name\":\"reliability inference\"}");
+        return new GatewaySuite.Account(created.path("account_id").asText(), mgmt, key.path("key").asText(),
+                key.path("data").path("hash").asText());
+    }
+
+    public JsonNode post(String url, String bearer, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("POST", url, bearer, body, Duration.ofSeconds(30));
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    public HttpResponse<String> send(String method, String url, String bearer, String body, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET returning the JSON body on 200, null on anything else (including no answer). */
+    public JsonNode getJson(String url, String bearer) {
+        try {
+            HttpResponse<String> response = send("GET", url, bearer, null, Duration.ofSeconds(10));
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** GET for failure messages: "status body", or the exception when there is no answer. */
+    public String describeGet(String url, String bearer) {
+        try {
+            HttpResponse<String> response = send("GET", url, bearer, null, Duration.ofSeconds(10));
+            return response.statusCode() + " " + response.body();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    public String baseUrl() {
+        return local("routing-service") + "/api/v1";
+    }
+
+    public ServiceProcess service(String module) {
+        return services.get(module);
+    }
+
+    public String redisPrefix() {
+        return "rel:" + runId + ":";
+    }
+
+    public String operatorToken() {
+        return operatorToken;
+    }
+
+    /** The last lines of every process's log (replaced processes included), for failure messages. */
+    public String logTails() {
+        StringBuilder out = new StringBuilder();
+        for (ServiceProcess p : history) {
+            out.append("\n----- ").append(p.module()).append(" :").append(p.port())
+                    .append(p.isAlive() ? "" : " (not running)").append(" ").append(p.log()).append('\n')
+                    .append(p.tail());
+        }
+        return out.toString();
+    }
+
+    private String local(String module) {
+        return "http://127.0.0.1:" + ports.get(module);
+    }
+
+    private String database(String name) {
+        return "gw_rel_" + runId + "_" + name;
+    }
+
+    @Override
+    public void close() {
+        List<ServiceProcess> running = new ArrayList<>(history);
+        Collections.reverse(running);
+        for (ServiceProcess service : running) {
+            try {
+                service.close();
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+        for (String db : databases) {
+            try {
+                sql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            } catch (RuntimeException e) {
+                // best effort
+            }
+        }
+        if (spillDir != null) {
+            try (Stream<Path> files = Files.walk(spillDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort
+            }
+        }
+    }
+
+    private void sql(String statement) {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(),
+                postgres.password())) {
+            connection.createStatement().execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL refused '" + statement + "': " + e.getMessage(), e);
+        }
+    }
+}
