@@ -1,0 +1,71 @@
+# Shared helpers for bench/scale.sh and bench/streams.sh (sourced, not run).
+# Sets ROOT, WORK, SIM, GATEWAY, BENCH_KEY; starts extra routing replicas with the environment
+# ./services gives routing-service (copied from the running process, so nothing drifts).
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$ROOT/bench/.work"
+mkdir -p "$WORK"
+step() { printf '==> %s\n' "$*"; }
+
+# Run under `flock /tmp/bench.lock ...`: flock(1) passes its locked descriptor to us. Close our copy
+# (flock itself keeps the lock), so services and replicas we start never inherit and keep the lock.
+for fd in /proc/$$/fd/*; do
+  [[ "$(readlink "$fd" 2>/dev/null)" == /tmp/bench.lock ]] && eval "exec ${fd##*/}>&-"
+done
+
+ensure_suite() {
+  if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://127.0.0.1:8080/q/health/ready)" != 200 ]]; then
+    step "starting the suite (./services up)"
+    # the machine is shared: a concurrent up/down elsewhere can make one attempt fail
+    "$ROOT/services" up >"$WORK/services-up.log" 2>&1 || { sleep 5; "$ROOT/services" up >"$WORK/services-up.log" 2>&1; } \
+      || { tail -20 "$WORK/services-up.log"; exit 1; }
+  fi
+  # shellcheck disable=SC1091
+  source "$ROOT/.services/env"
+  SIM="$SIMULATOR_URL"
+  GATEWAY="${BASE_URL%/api/v1}"
+}
+
+create_bench_key() {
+  local account mgmt key_json
+  account="$(curl -s -X POST "http://127.0.0.1:8082/admin/accounts" -H "Authorization: Bearer $OPERATOR_TOKEN" \
+    -H 'Content-Type: application/json' -d '{"name":"bench","credits":"100000"}')"
+  mgmt="$(sed -n 's/.*"management_key" *: *"\([^"]*\)".*/\1/p' <<<"$account")"
+  key_json="$(curl -s -X POST "$BASE_URL/keys" -H "Authorization: Bearer $mgmt" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","rate_limit":{"requests_per_minute":100000000,"tokens_per_minute":1000000000}}')"
+  BENCH_KEY="$(sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' <<<"$key_json")"
+  [[ -n "$BENCH_KEY" ]] || { echo "error: could not create the bench key: $key_json" >&2; exit 1; }
+}
+
+# GATEWAY_* and QUARKUS_* of the routing-service JVM started by ./services (service_env there).
+routing_env() {
+  local pid
+  pid="$(cat "$ROOT/.services/pids/routing-service.pid")"
+  tr '\0' '\n' <"/proc/$pid/environ" | grep -E '^(GATEWAY|QUARKUS)_' | grep -v '^QUARKUS_HTTP_PORT='
+}
+
+# start_routing NAME PORT JVM-OPTIONS [EXTRA VAR=VALUE...] -> sets REPLICA_PID; waits until ready
+start_routing() {
+  local name="$1" port="$2" jvm="$3"; shift 3
+  local env_args=()
+  mapfile -t env_args < <(routing_env)
+  # shellcheck disable=SC2086
+  ( exec env "${env_args[@]}" "QUARKUS_HTTP_PORT=$port" "$@" java $jvm \
+      -jar "$ROOT/routing-service/target/quarkus-app/quarkus-run.jar" >"$WORK/$name.log" 2>&1 ) &
+  REPLICA_PID=$!
+  echo "$REPLICA_PID" >"$WORK/$name.pid"
+  for _ in $(seq 1 120); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/q/health/ready")" == 200 ]] && return 0
+    kill -0 "$REPLICA_PID" 2>/dev/null || { tail -20 "$WORK/$name.log" >&2; echo "error: $name exited" >&2; exit 1; }
+    sleep 1
+  done
+  echo "error: $name not ready after 120 s (see $WORK/$name.log)" >&2; exit 1
+}
+
+stop_pid() {
+  local p="$1"
+  [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null || return 0
+  kill "$p" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.2; done
+  kill -9 "$p" 2>/dev/null || true
+}

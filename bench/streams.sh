@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Memory of one routing-service instance holding many concurrent slow streams.
+#
+#   flock /tmp/bench.lock bench/streams.sh [N ...]        (default: 1000 5000 10000)
+#
+# Starts a separate routing instance on :8086 with -Xmx512m (same environment ./services gives
+# routing), slows the simulator's `openai` provider down (ttft 0, 2 tokens/s, 40 tokens: each stream
+# stays open ~20 s), and for each N runs bench/streams.mjs: N streams at once (ramped over 3 s),
+# sampling heap (/q/metrics) and RSS (/proc/PID/status) every second, a full GC (jcmd GC.run) 4 s
+# after the ramp to read the live heap, and counting streams that end with [DONE]. The instance is
+# restarted between sizes so each starts from the same state. The simulator is reset at the end.
+#
+# The upstream connection pool (gateway.upstream.pool-size, default 256 per host) and the per-endpoint
+# bulkhead (512 running + 1024 queued) are raised for this instance, otherwise they, not memory,
+# cap the number of concurrent streams to one endpoint.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+SIZES=("$@")
+[[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000 5000 10000)
+PORT=8086
+MODEL=openai/gpt-4o-mini
+# every stream holds a client socket and an upstream socket in routing
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+FDS="$(ulimit -n)"
+
+cleanup() {
+  stop_pid "${REPLICA_PID:-}"
+  [[ -n "${SIM:-}" ]] && curl -s -X DELETE "$SIM/sim/providers/openai" >/dev/null || true
+}
+trap cleanup EXIT
+
+ensure_suite
+step "creating a benchmark account and key (no rate limit in the way)"
+create_bench_key
+curl -s -X PUT "$SIM/sim/providers/openai" -H 'Content-Type: application/json' \
+  -d '{"ttft_ms":0,"tokens_per_second":2,"output_tokens":40}' >/dev/null
+
+RESULTS=()
+for n in "${SIZES[@]}"; do
+  step "routing on :$PORT with -Xmx512m (open files limit $FDS)"
+  start_routing streams-routing-$PORT "$PORT" "-XX:+UseSerialGC -Xms64m -Xmx512m" \
+    GATEWAY_UPSTREAM_POOL_SIZE=20000 GATEWAY_UPSTREAM_BULKHEAD=20000 GATEWAY_UPSTREAM_BULKHEAD_QUEUE=20000
+  # one short stream to load the key and warm the path
+  node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" 10 "$REPLICA_PID" 100 >/dev/null
+  step "$n concurrent streams"
+  out="$(node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" "$n" "$REPLICA_PID")"
+  echo "$out" >"$WORK/streams-$n.json"
+  echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("samples"); print("   ", d)'
+  RESULTS+=("$out")
+  stop_pid "$REPLICA_PID"; REPLICA_PID=
+done
+
+{
+  echo "### Streams run of $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "Command: \`flock /tmp/bench.lock bench/streams.sh ${SIZES[*]}\` on $(nproc) cores; routing with"
+  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\`, open files limit $FDS; simulator \`openai\` at ttft 0, 2 tokens/s, 40 tokens."
+  echo
+  echo "| streams | answered 200 | ended with [DONE] | errors | peak in flight | live heap after full GC (MB) | max heap used (MB) | max RSS (MB) | idle heap / RSS (MB) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  for out in "${RESULTS[@]}"; do
+    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); e=", ".join("%s: %s" % kv for kv in d["errors"].items()) or "0"
+print("| %s | %s | %s | %s | %s | %s (with %s open) | %s | %s | %s / %s |" % (d["n"], d["answered_200"], d["done"], e, d["peak_open"],
+      d["heap_live_after_gc_mb"], d["open_at_gc"], d["heap_max_mb"], d["rss_max_mb"], d["heap_before_mb"], d["rss_before_mb"]))' "$out"
+  done
+} >"$WORK/streams-results.md"
+cat "$WORK/streams-results.md"
