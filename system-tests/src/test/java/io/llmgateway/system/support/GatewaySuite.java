@@ -87,31 +87,13 @@ public final class GatewaySuite {
     }
 
     private Map<String, String> environment(String module) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_REDIS_HOSTS", redis.url());
-        env.put("GATEWAY_REDIS_PREFIX", "sys:" + runId + ":");
-        env.put("GATEWAY_OPERATOR_TOKEN", operatorToken);
-        env.put("GATEWAY_CATALOG_URL", local("catalog-service"));
-        env.put("GATEWAY_AUTH_URL", local("auth-service"));
-        env.put("GATEWAY_METERING_URL", local("metering-service"));
-        env.put("GATEWAY_SIMULATOR_URL", local("provider-simulator"));
+        Map<String, String> env = SuiteEnvironment.of(module, redis.url(), redisPrefix(), operatorToken, this::local,
+                postgres, this::database);
         // Every service exports its spans to the in-test collector, so traces can be followed end to end.
         env.put("QUARKUS_OTEL_SDK_DISABLED", "false");
         env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces.endpoint());
         env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf");
         env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms");
-        String db = switch (module) {
-            case "catalog-service" -> "catalog";
-            case "auth-service" -> "auth";
-            case "metering-service" -> "metering";
-            default -> null;
-        };
-        if (db != null) {
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database(db)));
-            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database(db)));
-            env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
-            env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        }
         return env;
     }
 

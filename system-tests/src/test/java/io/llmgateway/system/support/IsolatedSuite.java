@@ -90,28 +90,9 @@ public final class IsolatedSuite implements AutoCloseable {
 
     /** The environment of one module: the same for a replacement process as for the first one. */
     public Map<String, String> environment(String module) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_REDIS_HOSTS", redisUrl);
-        env.put("GATEWAY_REDIS_PREFIX", "rel:" + runId + ":");
-        env.put("GATEWAY_OPERATOR_TOKEN", operatorToken);
-        env.put("GATEWAY_CATALOG_URL", local("catalog-service"));
-        env.put("GATEWAY_AUTH_URL", local("auth-service"));
-        env.put("GATEWAY_METERING_URL", local("metering-service"));
-        env.put("GATEWAY_SIMULATOR_URL", local("provider-simulator"));
+        Map<String, String> env = SuiteEnvironment.of(module, redisUrl, "rel:" + runId + ":", operatorToken,
+                this::local, postgres, this::database);
         env.put("GATEWAY_USAGE_SPILL_DIR", spillDir.toString());
-        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
-        String db = switch (module) {
-            case "catalog-service" -> "catalog";
-            case "auth-service" -> "auth";
-            case "metering-service" -> "metering";
-            default -> null;
-        };
-        if (db != null) {
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database(db)));
-            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database(db)));
-            env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
-            env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        }
         return env;
     }
 
