@@ -28,8 +28,9 @@ import java.util.stream.Stream;
 /**
  * A private copy of the whole suite for fault tests: the simulator and the four services as processes
  * on free ports against a Redis the test owns (given by URL, e.g. a {@link PrivateRedis}) and private
- * databases on the shared PostgreSQL (created here, dropped on {@link #close()}). Unlike
- * {@link GatewaySuite} it is not shared, so a test may kill and replace its processes.
+ * databases on the shared PostgreSQL, or on a {@link PrivatePostgres} the test owns (created here,
+ * dropped on {@link #close()}). Unlike {@link GatewaySuite} it is not shared, so a test may kill,
+ * restart and replace its processes.
  */
 public final class IsolatedSuite implements AutoCloseable {
 
@@ -43,7 +44,9 @@ public final class IsolatedSuite implements AutoCloseable {
     private final String redisUrl;
     private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final String operatorToken = UUID.randomUUID().toString();
-    private final InfraLocator.Postgres postgres = InfraLocator.postgres();
+    private final InfraLocator.Postgres postgres;
+    /** Per module, settings a test adds on top of the suite's (every process of that module gets them). */
+    private final Map<String, Map<String, String>> extraEnv;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     /** Every process this suite started, replaced ones included, for log tails. */
     private final List<ServiceProcess> history = new ArrayList<>();
@@ -51,13 +54,27 @@ public final class IsolatedSuite implements AutoCloseable {
     private final List<String> databases = new ArrayList<>();
     private Path spillDir;
 
-    private IsolatedSuite(String redisUrl) {
+    private IsolatedSuite(String redisUrl, InfraLocator.Postgres postgres, Map<String, Map<String, String>> extraEnv) {
         this.redisUrl = redisUrl;
+        this.postgres = postgres;
+        this.extraEnv = extraEnv;
     }
 
-    /** Starts the suite against the given Redis; on failure everything started is stopped again. */
+    /**
+     * Starts the suite against the given Redis and the shared PostgreSQL; on failure everything started is
+     * stopped again.
+     */
     public static IsolatedSuite start(String redisUrl) throws Exception {
-        IsolatedSuite suite = new IsolatedSuite(redisUrl);
+        return start(redisUrl, InfraLocator.postgres(), Map.of());
+    }
+
+    /**
+     * Starts the suite against the given Redis and PostgreSQL, each module with the suite's environment
+     * plus {@code extraEnv.get(module)}; on failure everything started is stopped again.
+     */
+    public static IsolatedSuite start(String redisUrl, InfraLocator.Postgres postgres,
+            Map<String, Map<String, String>> extraEnv) throws Exception {
+        IsolatedSuite suite = new IsolatedSuite(redisUrl, postgres, extraEnv);
         try {
             suite.startAll();
         } catch (Exception | Error e) {
@@ -93,7 +110,24 @@ public final class IsolatedSuite implements AutoCloseable {
         Map<String, String> env = SuiteEnvironment.of(module, redisUrl, "rel:" + runId + ":", operatorToken,
                 this::local, postgres, this::database);
         env.put("GATEWAY_USAGE_SPILL_DIR", spillDir.toString());
+        env.putAll(extraEnv.getOrDefault(module, Map.of()));
         return env;
+    }
+
+    /**
+     * Starts the module again on its own port (the old process must be dead, e.g. {@link ServiceProcess#kill()}),
+     * so the other services reach it at the URL they were configured with; waits until it is ready.
+     */
+    public ServiceProcess restart(String module) throws Exception {
+        ServiceProcess old = services.get(module);
+        if (old.isAlive()) {
+            throw new IllegalStateException(module + " is still running");
+        }
+        ServiceProcess process = ServiceProcess.start(repoRoot, module, old.port(), environment(module), List.of());
+        history.add(process);
+        services.put(module, process);
+        process.awaitReady(Duration.ofSeconds(90));
+        return process;
     }
 
     /**

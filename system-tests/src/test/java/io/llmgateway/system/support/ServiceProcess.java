@@ -39,6 +39,10 @@ public final class ServiceProcess implements AutoCloseable {
         Path logDir = repoRoot.resolve("system-tests/target/service-logs");
         Files.createDirectories(logDir);
         Path log = logDir.resolve(module + "-" + port + ".log");
+        // a process restarted on the same port keeps its predecessor's log (what it did before dying)
+        for (int n = 2; Files.exists(log) && n < 100; n++) {
+            log = logDir.resolve(module + "-" + port + "-" + n + ".log");
+        }
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-Xmx384m",
                 "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(jvmArgs);
