@@ -2,6 +2,7 @@ package io.llmgateway.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +45,14 @@ class UsageDebitTest {
             local id = redis.call('XADD', KEYS[1], '*', 'data', ARGV[1], 'traceparent', '')
             redis.call('XREADGROUP', 'GROUP', 'auth', ARGV[2], 'COUNT', '1000', 'STREAMS', KEYS[1], '>')
             return id""";
+
+    // several entries in one atomic script, so one XREADGROUP reads them as one batch
+    private static final String ADD_ALL = """
+            local ids = {}
+            for i, data in ipairs(ARGV) do
+              ids[i] = redis.call('XADD', KEYS[1], '*', 'data', data, 'traceparent', '')
+            end
+            return ids""";
 
     @Inject
     RedisDataSource redis;
@@ -93,6 +103,9 @@ class UsageDebitTest {
         assertEquals(1, events.stream().filter(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.type())
                 && account.id().equals(e.accountId()) && e.accountBalance().compareTo(new BigDecimal("24.9877")) == 0)
                 .count(), "one balance event for one debit");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("auth_debits_total") && !l.endsWith(" 0.0")),
+                "debits are counted for the ledger-lag alert");
     }
 
     @Test
@@ -135,6 +148,47 @@ class UsageDebitTest {
         assertTrue(dead.stream().anyMatch(m -> m.payload().get("reason").contains("account_id")));
         assertTrue(dead.stream().anyMatch(m -> m.payload().get("reason").contains("unknown account")));
         Api.eventually(() -> pending() == 0 ? true : null);
+    }
+
+    @Test
+    void anUnknownAccountInABatchDeadLettersOnlyItsEntry() throws Exception {
+        Api.Account account = Api.account("10");
+        Api.Key key = Api.key(account, "{\"name\":\"k\"}");
+        UsageEvent good1 = usage("gen-7-" + UUID.randomUUID(), account.id(), key.hash(), "1", 1_000_000);
+        UsageEvent stranger = usage("gen-8-" + UUID.randomUUID(), "nobody-" + UUID.randomUUID(), null, "1", 1_000_000);
+        UsageEvent good2 = usage("gen-9-" + UUID.randomUUID(), account.id(), key.hash(), "2", 2_000_000);
+        List<String> ids = addAtomically(good1, stranger, good2, good1);
+
+        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("7")) == 0 && pending() == 0 ? true : null);
+        List<String> deadSources = redis.stream(String.class, String.class, String.class)
+                .xrange(keys.usageDeadLetterStream(), StreamRange.of("-", "+")).stream()
+                .map(m -> m.payload().get("source_id")).toList();
+        assertTrue(deadSources.contains(ids.get(1)), "the unknown account's entry is dead-lettered");
+        assertFalse(deadSources.contains(ids.get(0)) || deadSources.contains(ids.get(2)) || deadSources.contains(ids.get(3)),
+                "the others are not");
+        assertEquals(1, debits(good1.generationId()));
+        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+    }
+
+    @Test
+    void anEntryTheDatabaseKeepsRejectingIsDeadLetteredAfterMaxDeliveries() throws Exception {
+        Api.Account account = Api.account("10");
+        // a valid event whose amount does not fit the ledger's NUMERIC(20, 9): SQLSTATE 22003 on every attempt
+        UsageEvent huge = usage("gen-10-" + UUID.randomUUID(), account.id(), null, "100000000000000", 1);
+        UsageEvent fine = usage("gen-11-" + UUID.randomUUID(), account.id(), null, "0.5", 500_000);
+        List<String> ids = addAtomically(huge, fine);
+
+        // the batch fails, its entries are then settled one by one: the good one is not held back
+        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("9.5")) == 0 ? true : null);
+        StreamMessage<String, String, String> dead = Api.eventually(() -> redis
+                .stream(String.class, String.class, String.class)
+                .xrange(keys.usageDeadLetterStream(), StreamRange.of("-", "+")).stream()
+                .filter(m -> ids.get(0).equals(m.payload().get("source_id"))).findFirst().orElse(null));
+        assertTrue(dead.payload().get("reason").startsWith("not debited after 3 deliveries"), dead.payload().get("reason"));
+        assertTrue(dead.payload().get("reason").contains("22003"), dead.payload().get("reason"));
+        Api.eventually(() -> pending() == 0 ? true : null);
+        assertEquals(0, debits(huge.generationId()));
+        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
     }
 
     @Test
@@ -184,6 +238,17 @@ class UsageDebitTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    private List<String> addAtomically(UsageEvent... events) throws Exception {
+        List<String> args = new ArrayList<>(List.of("EVAL", ADD_ALL, "1", keys.usageStream()));
+        for (UsageEvent event : events) {
+            args.add(mapper.writeValueAsString(event));
+        }
+        List<String> ids = new ArrayList<>();
+        redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new))
+                .forEach(id -> ids.add(id.toString()));
+        return ids;
     }
 
     private long pending() {

@@ -2,49 +2,55 @@ package io.llmgateway.auth.service;
 
 import io.llmgateway.auth.persistence.AccountEntity;
 import io.llmgateway.auth.persistence.ApiKeyEntity;
-import io.llmgateway.auth.persistence.LedgerRepository;
+import io.llmgateway.auth.persistence.DebitBatchRepository;
+import io.llmgateway.auth.persistence.DebitBatchRepository.DebitRow;
+import io.llmgateway.auth.service.Settlement.Outcome;
 import io.llmgateway.auth.stream.KeyEventPublisher;
 import io.llmgateway.contracts.events.KeyEvent;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.events.UsageEvent;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.jboss.logging.Logger;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Debits one generation's cost: ledger row, account balance and key usage in one transaction,
- * exactly once per generation id. Only a debit that was newly inserted releases routing's pending
- * reservation and publishes the new state; a replay changes nothing.
+ * Debits a batch of generations in ONE transaction, exactly once per generation id: the ledger rows
+ * (a replay, or a second entry of one generation in the same batch, inserts nothing), then each touched
+ * account's balance and each touched key's period counters by the SUM of its new debits. After the commit,
+ * and only for what was newly inserted, routing's pending reservations are released (one summed DECRBY per
+ * counter) and ONE {@code KEY_UPDATED} per key and ONE {@code ACCOUNT_BALANCE} per account carry the final
+ * state. A debit of an account that does not exist is reported back as poison and does not fail the batch.
  */
 @ApplicationScoped
 public class SpendService {
 
-    private static final Logger LOG = Logger.getLogger(SpendService.class);
-    private static final BigDecimal MICROS = BigDecimal.valueOf(1_000_000);
-
     private final Clock clock;
-    private final LedgerRepository ledger;
+    private final Pool pool;
+    private final DebitBatchRepository repository;
+    private final PendingCounters pending;
     private final KeyEventPublisher events;
-    private final ReactiveValueCommands<String, Long> counters;
     private final RedisKeys keys;
 
-    public SpendService(Clock clock, LedgerRepository ledger, KeyEventPublisher events, ReactiveRedisDataSource redis,
-            RedisKeys keys) {
+    public SpendService(Clock clock, Pool pool, DebitBatchRepository repository, PendingCounters pending,
+            KeyEventPublisher events, RedisKeys keys) {
         this.clock = clock;
-        this.ledger = ledger;
+        this.pool = pool;
+        this.repository = repository;
+        this.pending = pending;
         this.events = events;
-        this.counters = redis.value(String.class, Long.class);
         this.keys = keys;
     }
 
@@ -64,68 +70,133 @@ public class SpendService {
         }
     }
 
-    /** True when this call debited the generation; false when there was nothing to charge or it was a replay. */
-    public Uni<Boolean> settle(UsageEvent event) {
-        validate(event);
-        if (event.cost().signum() <= 0) {
-            return Uni.createFrom().item(false);
-        }
-        BigDecimal cost = event.cost().setScale(9, RoundingMode.UP);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        return Panache.withTransaction(() -> debit(event, cost, now)).chain(outcome -> {
-            if (outcome == null) {
-                LOG.debugf("generation %s was already debited", event.generationId());
-                return Uni.createFrom().item(false);
+    /**
+     * Settles the debits (each already {@link #validate validated}); the answer has one outcome per debit, in
+     * order. Fails as a whole, with nothing committed, when the transaction fails.
+     */
+    public Uni<Settlement> settle(List<Debit> debits) {
+        debits.forEach(d -> validate(d.event()));
+        Outcome[] outcomes = new Outcome[debits.size()];
+        // the first entry of a generation is the one charged; later ones in the batch are replays
+        Map<String, Integer> firsts = new LinkedHashMap<>();
+        for (int i = 0; i < debits.size(); i++) {
+            Debit d = debits.get(i);
+            if (!d.chargeable()) {
+                outcomes[i] = Outcome.FREE;
+            } else if (firsts.putIfAbsent(d.event().generationId(), i) != null) {
+                outcomes[i] = Outcome.REPLAYED;
             }
-            long micros = event.costMicros() > 0 ? event.costMicros()
-                    : cost.multiply(MICROS).setScale(0, RoundingMode.UP).longValueExact();
-            return releasePending(event, micros).chain(() -> events.publish(outcome)).replaceWith(true);
-        });
+        }
+        if (firsts.isEmpty()) {
+            return Uni.createFrom().item(new Settlement(List.of(outcomes)));
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return pool.withTransaction(conn -> debit(conn, debits, firsts, outcomes, now))
+                .call(committed -> pending.release(committed.releases()))
+                .call(committed -> events.publishAll(committed.events()))
+                .map(committed -> new Settlement(List.of(outcomes)));
     }
 
-    /** The events to publish after commit, or null when the generation was already debited. */
-    private Uni<List<KeyEvent>> debit(UsageEvent event, BigDecimal cost, Instant now) {
-        // Lock the account first: concurrent debits of one account serialize here, and an unknown
-        // account is found before the ledger's foreign key would fail the insert.
-        return AccountEntity.<AccountEntity>findById(event.accountId(), LockModeType.PESSIMISTIC_WRITE).chain(account -> {
-            if (account == null) {
-                throw new PoisonEventException("unknown account " + event.accountId());
-            }
-            return ledger.insertDebit(account.id, cost, event.generationId(), event.keyHash(), now).chain(inserted -> {
-                if (!inserted) {
-                    return Uni.createFrom().nullItem();
+    /** What the transaction changed: the counters to release and the events to publish after it commits. */
+    private record Committed(Map<String, Long> releases, List<KeyEventPublisher.Traced> events) {
+    }
+
+    private Uni<Committed> debit(SqlConnection conn, List<Debit> debits, Map<String, Integer> firsts,
+            Outcome[] outcomes, Instant now) {
+        Set<String> accountIds = new TreeSet<>();
+        firsts.values().forEach(i -> accountIds.add(debits.get(i).event().accountId()));
+        return repository.lockAccounts(conn, accountIds).chain(existing -> {
+            List<DebitRow> rows = new ArrayList<>();
+            for (int i : firsts.values()) {
+                UsageEvent e = debits.get(i).event();
+                if (existing.contains(e.accountId())) {
+                    rows.add(new DebitRow(e.generationId(), e.accountId(), debits.get(i).cost(), e.keyHash()));
+                } else {
+                    outcomes[i] = Outcome.UNKNOWN_ACCOUNT;
                 }
-                account.balance = account.balance.subtract(cost);
-                account.version++;
-                account.updatedAt = now;
-                Uni<ApiKeyEntity> key = event.keyHash() == null ? Uni.createFrom().nullItem()
-                        : ApiKeyEntity.findById(event.keyHash(), LockModeType.PESSIMISTIC_WRITE);
-                return key.map(k -> {
-                    List<KeyEvent> out = new ArrayList<>();
-                    // a key deleted since the request, or of another account, still leaves the account charged
-                    if (k != null && k.accountId.equals(account.id)) {
-                        LimitPeriods.add(k, cost, now);
-                        k.version++;
-                        k.updatedAt = now;
-                        out.add(new KeyEvent(KeyEvent.KEY_UPDATED, k.hash, k.accountId, KeyMapper.state(k, account, now),
-                                null, now.toEpochMilli()));
+            }
+            if (rows.isEmpty()) {
+                return Uni.createFrom().item(new Committed(Map.of(), List.of()));
+            }
+            return repository.insertDebits(conn, rows, now).chain(inserted -> {
+                List<Integer> charged = new ArrayList<>();
+                for (int i : firsts.values()) {
+                    if (outcomes[i] == null) {
+                        outcomes[i] = inserted.contains(debits.get(i).event().generationId()) ? Outcome.CHARGED
+                                : Outcome.REPLAYED;
+                        if (outcomes[i] == Outcome.CHARGED) {
+                            charged.add(i);
+                        }
                     }
-                    out.add(new KeyEvent(KeyEvent.ACCOUNT_BALANCE, null, account.id, null,
-                            KeyMapper.money(account.balance), now.toEpochMilli()));
-                    return out;
-                });
+                }
+                return charged.isEmpty() ? Uni.createFrom().item(new Committed(Map.of(), List.of()))
+                        : apply(conn, debits, charged, now);
             });
         });
     }
 
-    private Uni<Void> releasePending(UsageEvent event, long micros) {
-        Uni<Long> account = counters.decrby(keys.accountPending(event.accountId()), micros);
-        Uni<Long> key = event.keyHash() == null ? Uni.createFrom().item(0L)
-                : counters.decrby(keys.keyPending(event.accountId(), event.keyHash()), micros);
-        return account.chain(() -> key).replaceWithVoid().onFailure().recoverWithUni(failure -> {
-            // the debit is committed; a stale reservation only makes routing stricter until it settles
-            LOG.warnf("pending counters of account %s not released: %s", event.accountId(), failure.getMessage());
-            return Uni.createFrom().voidItem();
+    /** Moves balances and key counters by the sums of the newly inserted debits. */
+    private Uni<Committed> apply(SqlConnection conn, List<Debit> debits, List<Integer> charged, Instant now) {
+        Map<String, BigDecimal> byAccount = new TreeMap<>();
+        Map<String, BigDecimal> byKey = new TreeMap<>();
+        Map<String, Long> releases = new LinkedHashMap<>();
+        // the latest entry touching an account or key lends its trace to the event that reports it
+        Map<String, String> accountTrace = new LinkedHashMap<>();
+        Map<String, String> keyTrace = new LinkedHashMap<>();
+        for (int i : charged) {
+            Debit d = debits.get(i);
+            UsageEvent e = d.event();
+            byAccount.merge(e.accountId(), d.cost(), BigDecimal::add);
+            releases.merge(keys.accountPending(e.accountId()), d.micros(), Long::sum);
+            accountTrace.put(e.accountId(), d.traceparent());
+            if (e.keyHash() != null) {
+                // the key's pending counter is released even if the key is gone: routing reserved it
+                releases.merge(keys.keyPending(e.accountId(), e.keyHash()), d.micros(), Long::sum);
+                byKey.merge(keyOf(e), d.cost(), BigDecimal::add);
+                keyTrace.put(keyOf(e), d.traceparent());
+            }
+        }
+        return repository.debitAccounts(conn, byAccount, now).chain(accounts -> {
+            Set<String> hashes = new TreeSet<>();
+            byKey.keySet().forEach(k -> hashes.add(hashOf(k)));
+            Uni<Map<String, ApiKeyEntity>> locked = hashes.isEmpty() ? Uni.createFrom().item(Map.of())
+                    : repository.lockKeys(conn, hashes);
+            return locked.chain(found -> {
+                List<ApiKeyEntity> updated = new ArrayList<>();
+                List<KeyEventPublisher.Traced> out = new ArrayList<>();
+                byKey.forEach((accountAndHash, sum) -> {
+                    ApiKeyEntity key = found.get(hashOf(accountAndHash));
+                    // a key deleted since the request, or of another account, still leaves the account charged
+                    if (key != null && key.accountId.equals(accountOf(accountAndHash))) {
+                        LimitPeriods.add(key, sum, now);
+                        key.version++;
+                        key.updatedAt = now;
+                        updated.add(key);
+                        out.add(new KeyEventPublisher.Traced(new KeyEvent(KeyEvent.KEY_UPDATED, key.hash, key.accountId,
+                                KeyMapper.state(key, accounts.get(key.accountId), now), null, now.toEpochMilli()),
+                                keyTrace.get(accountAndHash)));
+                    }
+                });
+                for (AccountEntity account : accounts.values()) {
+                    out.add(new KeyEventPublisher.Traced(new KeyEvent(KeyEvent.ACCOUNT_BALANCE, null, account.id, null,
+                            KeyMapper.money(account.balance), now.toEpochMilli()), accountTrace.get(account.id)));
+                }
+                return repository.updateKeys(conn, updated, now)
+                        .replaceWith(new Committed(releases, Collections.unmodifiableList(out)));
+            });
         });
+    }
+
+    // a key is counted per (account, hash): an event naming another account's key must not touch that key
+    private static String keyOf(UsageEvent e) {
+        return e.accountId() + "\n" + e.keyHash();
+    }
+
+    private static String accountOf(String accountAndHash) {
+        return accountAndHash.substring(0, accountAndHash.indexOf('\n'));
+    }
+
+    private static String hashOf(String accountAndHash) {
+        return accountAndHash.substring(accountAndHash.indexOf('\n') + 1);
     }
 }

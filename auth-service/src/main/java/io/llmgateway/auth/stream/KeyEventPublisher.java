@@ -10,7 +10,11 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -25,12 +29,14 @@ public class KeyEventPublisher {
     private static final Logger LOG = Logger.getLogger(KeyEventPublisher.class);
 
     private final ReactiveStreamCommands<String, String, String> streams;
+    private final Redis redis;
     private final ObjectMapper mapper;
     private final RedisKeys keys;
     private final long maxlen;
 
     public KeyEventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisKeys keys, GatewayConfig config) {
         this.streams = redis.stream(String.class, String.class, String.class);
+        this.redis = redis.getRedis();
         this.mapper = mapper;
         this.keys = keys;
         this.maxlen = config.keyEvents().maxlen();
@@ -44,12 +50,45 @@ public class KeyEventPublisher {
         return chain;
     }
 
-    public Uni<Void> publish(KeyEvent event) {
-        String json;
+    /** An event with the traceparent it should carry (the span it belongs to, not necessarily the current one). */
+    public record Traced(KeyEvent event, String traceparent) {
+    }
+
+    /**
+     * XADDs all events pipelined on one connection, in order. Events that cannot be serialized are skipped;
+     * a Redis failure is logged like {@link #publish(KeyEvent)}'s.
+     */
+    public Uni<Void> publishAll(List<Traced> events) {
+        List<Request> commands = new ArrayList<>(events.size());
+        for (Traced traced : events) {
+            String json = json(traced.event());
+            if (json != null) {
+                commands.add(Request.cmd(Command.XADD).arg(keys.keyEventsStream()).arg("MAXLEN").arg("~").arg(maxlen)
+                        .arg("*").arg(RedisKeys.DATA_FIELD).arg(json)
+                        .arg(RedisKeys.TRACEPARENT_FIELD).arg(traced.traceparent() == null ? "" : traced.traceparent()));
+            }
+        }
+        if (commands.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return redis.batch(commands).replaceWithVoid().onFailure().recoverWithUni(failure -> {
+            LOG.warnf("%d key events not published: %s", commands.size(), failure.getMessage());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private String json(KeyEvent event) {
         try {
-            json = mapper.writeValueAsString(event);
+            return mapper.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             LOG.errorf("key event %s not serializable: %s", event.type(), e.getMessage());
+            return null;
+        }
+    }
+
+    public Uni<Void> publish(KeyEvent event) {
+        String json = json(event);
+        if (json == null) {
             return Uni.createFrom().voidItem();
         }
         Map<String, String> fields = Map.of(RedisKeys.DATA_FIELD, json, RedisKeys.TRACEPARENT_FIELD, TraceParent.current());

@@ -2,12 +2,17 @@ package io.llmgateway.auth.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.auth.config.GatewayConfig;
+import io.llmgateway.auth.service.Debit;
 import io.llmgateway.auth.service.PoisonEventException;
+import io.llmgateway.auth.service.Settlement;
 import io.llmgateway.auth.service.SpendService;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.events.UsageEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,10 +22,13 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.ClaimedMessages;
+import io.quarkus.redis.datasource.stream.PendingMessage;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
+import io.quarkus.redis.datasource.stream.XPendingArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,6 +36,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +45,14 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumer group {@code auth} on the usage stream. Runs on its own thread because XREADGROUP BLOCK
- * blocks, never on the event loop; each entry's debit runs on a Vert.x context (Hibernate Reactive
- * needs one) and is awaited here. An entry is XACKed only after its debit committed, so a crash
- * leaves it pending; pending entries idle longer than {@code gateway.usage.claim-min-idle} are taken
- * over with XAUTOCLAIM, whichever process held them. Each entry gets a CONSUMER span continuing the
- * producer's trace from the entry's {@code traceparent}; it is current during the debit (so the key events
- * published after the commit carry it) and ends after the XACK, with error status when the entry failed.
+ * blocks, never on the event loop. Each read batch (up to {@code gateway.usage.batch} entries) is settled
+ * in one transaction by {@link SpendService}, run on a Vert.x context and awaited here; its entries are
+ * XACKed together, in one call, only after the commit, so a crash leaves them pending. Pending entries idle
+ * longer than {@code gateway.usage.claim-min-idle} are taken over with XAUTOCLAIM, whichever process held
+ * them; one the database keeps rejecting is dead-lettered after {@code gateway.usage.max-deliveries}.
+ * Each entry gets a CONSUMER span continuing the producer's trace from the entry's {@code traceparent}; it
+ * is the trace of the key events its debit led to and ends after the XACK, with error status when the entry
+ * failed. A batch span, child of the first entry's span and linked to the others, covers the transaction.
  */
 @ApplicationScoped
 public class UsageConsumer {
@@ -56,6 +67,8 @@ public class UsageConsumer {
     static final AttributeKey<String> MESSAGING_OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
     static final AttributeKey<String> MESSAGING_MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    static final AttributeKey<Long> MESSAGING_BATCH_COUNT = AttributeKey.longKey("messaging.batch.message_count");
+    private static final int MAX_LINKS = 64;
 
     /** Reads W3C headers ({@code traceparent}, {@code tracestate}) from a stream entry's fields. */
     static final TextMapGetter<Map<String, String>> PAYLOAD_GETTER = new TextMapGetter<>() {
@@ -81,11 +94,14 @@ public class UsageConsumer {
     private final GatewayConfig.Usage config;
     private final Tracer tracer;
     private final String consumer;
+    private final Counter debited;
     private volatile boolean running;
     private Thread thread;
 
     public UsageConsumer(RedisDataSource redis, SpendService spend, ObjectMapper mapper, RedisKeys keys,
-            GatewayConfig config, Tracer tracer) {
+            GatewayConfig config, Tracer tracer, MeterRegistry registry) {
+        // auth_debits_total: the alert "credit ledger lagging" and the dashboard compare it with served requests
+        this.debited = registry.counter("auth.debits");
         this.streams = redis.stream(String.class, String.class, String.class);
         this.spend = spend;
         this.mapper = mapper;
@@ -138,8 +154,8 @@ public class UsageConsumer {
                 }
                 List<StreamMessage<String, String, String>> messages = streams.xreadgroup(GROUP, consumer, stream, ">",
                         new XReadGroupArgs().count(config.batch()).block(config.block()));
-                for (StreamMessage<String, String, String> message : messages) {
-                    handle(stream, message);
+                if (!messages.isEmpty()) {
+                    handleBatch(stream, messages, Map.of()); // first delivery of each
                 }
             } catch (Exception e) {
                 if (!running) {
@@ -165,31 +181,79 @@ public class UsageConsumer {
         }
     }
 
-    /** Takes over entries another (likely dead) consumer read but never acknowledged. */
+    /**
+     * Takes over entries another (likely dead) consumer, or this one after a failure, read but never
+     * acknowledged, with how often each was delivered so a persistently failing one can be capped.
+     */
     private void reclaim(String stream) {
         String cursor = "0-0";
         do {
             ClaimedMessages<String, String, String> claimed = streams.xautoclaim(stream, GROUP, consumer,
                     config.claimMinIdle(), cursor, config.batch());
+            List<StreamMessage<String, String, String>> live = new ArrayList<>();
             for (StreamMessage<String, String, String> message : claimed.getMessages()) {
                 if (message.payload() != null) {
-                    LOG.infof("reclaimed pending usage entry %s", message.id());
-                    handle(stream, message);
+                    live.add(message);
+                } else {
+                    // trimmed from the stream while pending (Redis 6.2 returns it without fields): nothing to settle
+                    LOG.warnf("pending usage entry %s no longer exists; acknowledged", message.id());
+                    streams.xack(stream, GROUP, message.id());
                 }
+            }
+            if (!live.isEmpty()) {
+                LOG.infof("reclaimed %d pending usage entries", live.size());
+                handleBatch(stream, live, deliveries(stream, live));
             }
             cursor = claimed.getId();
         } while (running && cursor != null && !"0-0".equals(cursor));
     }
 
-    private void handle(String stream, StreamMessage<String, String, String> message) {
-        Span span = startProcessSpan(tracer, stream, message.id(), message.payload());
-        try (Scope ignored = span.makeCurrent()) {
-            process(stream, message, span);
+    /** Delivery counts (XAUTOCLAIM raised them) of entries this consumer now owns. */
+    private Map<String, Integer> deliveries(String stream, List<StreamMessage<String, String, String>> messages) {
+        Map<String, Integer> counts = new HashMap<>();
+        StreamRange range = StreamRange.of(messages.get(0).id(), messages.get(messages.size() - 1).id());
+        for (PendingMessage p : streams.xpending(stream, GROUP, range, 2 * messages.size() + 16,
+                new XPendingArgs().consumer(consumer))) {
+            counts.put(p.getMessageId(), p.getDeliveryCount());
+        }
+        return counts;
+    }
+
+    /**
+     * Settles one read batch: entries that cannot be parsed go to the dead-letter stream, the rest are settled
+     * together, and every entry done with is acknowledged in one XACK. Each entry keeps its own CONSUMER span,
+     * ended after the XACK.
+     */
+    void handleBatch(String stream, List<StreamMessage<String, String, String>> messages, Map<String, Integer> deliveries) {
+        List<Entry> entries = new ArrayList<>(messages.size());
+        List<String> ack = new ArrayList<>(messages.size());
+        try {
+            for (StreamMessage<String, String, String> message : messages) {
+                Span span = startProcessSpan(tracer, stream, message.id(), message.payload());
+                Entry entry = new Entry(message, span, deliveries.getOrDefault(message.id(), 1));
+                entries.add(entry);
+                String poison = parse(entry);
+                if (poison != null) {
+                    deadLetter(entry, poison);
+                    ack.add(message.id());
+                }
+            }
+            List<Entry> valid = entries.stream().filter(e -> e.event != null).toList();
+            if (!valid.isEmpty()) {
+                settle(stream, valid, ack);
+            }
+            if (!ack.isEmpty()) {
+                streams.xack(stream, GROUP, ack.toArray(String[]::new));
+            }
         } catch (RuntimeException e) {
-            failed(span, e, "not processed: " + e.getClass().getSimpleName());
+            for (Entry entry : entries) {
+                if (!entry.failed) {
+                    failed(entry.span, e, "not processed: " + e.getClass().getSimpleName());
+                }
+            }
             throw e;
         } finally {
-            span.end();
+            entries.forEach(entry -> entry.span.end());
         }
     }
 
@@ -213,48 +277,133 @@ public class UsageConsumer {
                 .startSpan();
     }
 
-    private void process(String stream, StreamMessage<String, String, String> message, Span span) {
-        String data = message.payload() == null ? null : message.payload().get(RedisKeys.DATA_FIELD);
-        UsageEvent event;
+    /** Null when the entry holds a usage event that can be debited, else the reason it never can. */
+    private String parse(Entry entry) {
+        String data = entry.message.payload() == null ? null : entry.message.payload().get(RedisKeys.DATA_FIELD);
         try {
             if (data == null) {
                 throw new PoisonEventException("no 'data' field");
             }
-            event = mapper.readValue(data, UsageEvent.class);
+            UsageEvent event = mapper.readValue(data, UsageEvent.class);
             SpendService.validate(event);
+            entry.event = event;
+            return null;
         } catch (PoisonEventException e) {
-            failed(span, e, e.getMessage());
-            deadLetter(stream, message, e.getMessage());
-            return;
+            failed(entry.span, e, e.getMessage());
+            return e.getMessage();
         } catch (Exception e) {
             // the parser's message may quote the payload: only the exception type goes anywhere
             String reason = "unreadable usage event: " + e.getClass().getSimpleName();
-            failed(span, e, reason);
-            deadLetter(stream, message, reason);
-            return;
+            failed(entry.span, e, reason);
+            return reason;
         }
-        // the debit runs on a Vert.x duplicated context, where OpenTelemetry keeps its own current context
-        Context traced = Context.current().with(span);
+    }
+
+    /**
+     * One transaction for all valid entries. When the database rejects the batch for something other than
+     * an outage, each entry is settled alone so one bad entry cannot hold the others back. An entry that
+     * fails is left pending for XAUTOCLAIM, until it has been delivered {@code max-deliveries} times.
+     */
+    private void settle(String stream, List<Entry> valid, List<String> ack) {
         try {
-            VertxContextSupport.subscribeAndAwait(() -> {
+            outcomes(valid, ack, settleTogether(stream, valid));
+            return;
+        } catch (Throwable e) {
+            if (valid.size() == 1 || Failures.isTransient(e)) {
+                valid.forEach(entry -> notSettled(entry, e, ack));
+                return;
+            }
+            LOG.warnf("usage batch of %d not settled (%s); settling its entries one by one", valid.size(),
+                    Failures.describe(e));
+        }
+        for (Entry entry : valid) {
+            try {
+                outcomes(List.of(entry), ack, settleTogether(stream, List.of(entry)));
+            } catch (Throwable e) {
+                notSettled(entry, e, ack);
+            }
+        }
+    }
+
+    private Settlement settleTogether(String stream, List<Entry> entries) throws Throwable {
+        List<Debit> debits = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            debits.add(new Debit(entry.event, traceParent(entry.span)));
+        }
+        Span batch = startBatchSpan(stream, entries);
+        // the SQL and Redis calls run on a Vert.x duplicated context, where OpenTelemetry keeps its own
+        // current context: make the batch span current there so their spans hang off it
+        Context traced = Context.root().with(batch);
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> {
                 Scope scope = traced.makeCurrent();
                 try {
-                    return spend.settle(event).onTermination().invoke(scope::close);
+                    return spend.settle(debits).onTermination().invoke(scope::close);
                 } catch (RuntimeException e) {
                     scope.close();
                     throw e;
                 }
             });
-            streams.xack(stream, GROUP, message.id());
-        } catch (PoisonEventException e) {
-            failed(span, e, e.getMessage());
-            deadLetter(stream, message, e.getMessage());
         } catch (Throwable e) {
-            // left pending: XAUTOCLAIM retries it after the idle time, here or in another process
-            failed(span, e, "not debited: " + e.getClass().getSimpleName());
-            LOG.warnf("usage entry %s (generation %s) not debited yet: %s", message.id(), event.generationId(),
-                    e.getMessage());
+            failed(batch, e, "not settled: " + e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            batch.end();
         }
+    }
+
+    private void outcomes(List<Entry> entries, List<String> ack, Settlement settlement) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (settlement.outcome(i) == Settlement.Outcome.CHARGED) {
+                debited.increment();
+            }
+            if (settlement.outcome(i) == Settlement.Outcome.UNKNOWN_ACCOUNT) {
+                String reason = "unknown account " + entry.event.accountId();
+                failed(entry.span, new PoisonEventException(reason), reason);
+                deadLetter(entry, reason);
+            }
+            ack.add(entry.message.id());
+        }
+    }
+
+    private void notSettled(Entry entry, Throwable failure, List<String> ack) {
+        String why = Failures.describe(failure);
+        failed(entry.span, failure, "not debited: " + why);
+        entry.failed = true;
+        if (!Failures.isTransient(failure) && entry.deliveries >= config.maxDeliveries()) {
+            String reason = "not debited after " + entry.deliveries + " deliveries: " + why;
+            deadLetter(entry, reason);
+            ack.add(entry.message.id());
+            return;
+        }
+        // left pending: XAUTOCLAIM retries it after the idle time, here or in another process
+        LOG.warnf("usage entry %s (generation %s, delivery %d) not debited yet: %s", entry.message.id(),
+                entry.event.generationId(), entry.deliveries, failure.getMessage());
+    }
+
+    /**
+     * An INTERNAL span around a batch's transaction: a child of the first entry's span (a batch of one is a
+     * plain continuation) linking the other entries' spans, which stay the per-entry record.
+     */
+    private Span startBatchSpan(String stream, List<Entry> entries) {
+        var builder = tracer.spanBuilder("settle usage batch").setSpanKind(SpanKind.INTERNAL)
+                .setParent(Context.root().with(entries.get(0).span))
+                .setAttribute(MESSAGING_SYSTEM, "redis")
+                .setAttribute(MESSAGING_DESTINATION, stream)
+                .setAttribute(MESSAGING_GROUP, GROUP)
+                .setAttribute(MESSAGING_BATCH_COUNT, (long) entries.size());
+        for (int i = 1; i < entries.size() && i <= MAX_LINKS; i++) {
+            builder.addLink(entries.get(i).span.getSpanContext());
+        }
+        return builder.startSpan();
+    }
+
+    private static String traceParent(Span span) {
+        SpanContext context = span.getSpanContext();
+        return context.isValid()
+                ? "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex()
+                : "";
     }
 
     private static void failed(Span span, Throwable failure, String description) {
@@ -262,18 +411,33 @@ public class UsageConsumer {
         span.setStatus(StatusCode.ERROR, description);
     }
 
-    private void deadLetter(String stream, StreamMessage<String, String, String> message, String reason) {
-        LOG.warnf("usage entry %s dead-lettered: %s", message.id(), reason);
+    private void deadLetter(Entry entry, String reason) {
+        entry.failed = true;
+        LOG.warnf("usage entry %s dead-lettered: %s", entry.message.id(), reason);
         Map<String, String> fields = new HashMap<>();
-        Map<String, String> payload = message.payload() == null ? Map.of() : message.payload();
+        Map<String, String> payload = entry.message.payload() == null ? Map.of() : entry.message.payload();
         fields.put(RedisKeys.DATA_FIELD, payload.getOrDefault(RedisKeys.DATA_FIELD, ""));
         fields.put(RedisKeys.TRACEPARENT_FIELD, payload.getOrDefault(RedisKeys.TRACEPARENT_FIELD, ""));
         fields.put("reason", reason);
-        fields.put("source_id", message.id());
+        fields.put("source_id", entry.message.id());
         fields.put("group", GROUP);
         streams.xadd(keys.usageDeadLetterStream(), new XAddArgs().maxlen(DEAD_LETTER_MAXLEN).nearlyExactTrimming(),
                 fields);
-        streams.xack(stream, GROUP, message.id());
+    }
+
+    /** One stream entry of a batch, its span and, once parsed, its event. */
+    private static final class Entry {
+        final StreamMessage<String, String, String> message;
+        final Span span;
+        final int deliveries;
+        UsageEvent event;
+        boolean failed;
+
+        Entry(StreamMessage<String, String, String> message, Span span, int deliveries) {
+            this.message = message;
+            this.span = span;
+            this.deliveries = deliveries;
+        }
     }
 
     private static void pause(long millis) {
