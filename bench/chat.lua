@@ -18,6 +18,6 @@ local errors = 0
 response = function(status, headers, body)
   if status ~= 200 then
     errors = errors + 1
-    if errors <= 3 then io.stderr:write("status " .. status .. ": " .. string.sub(body or "", 1, 200) .. "\n") end
+    if errors <= 3 then io.stderr:write("status " .. status .. ": " .. string.sub(body or "", 1, tonumber(os.getenv("BENCH_ERRLEN") or "200")) .. "\n") end
   end
 end

@@ -201,6 +201,35 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void clientsThatLeaveMidAttemptDoNotOpenTheCircuit() throws Exception {
+        StubUpstream.MODE.put("alpha", "hang");
+        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"],\"allow_fallbacks\":false},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        int before = StubUpstream.CALLS.getOrDefault("alpha", 0);
+        int port = io.restassured.RestAssured.port;
+        // like a load generator closing its connections at the end of a run: each client goes away
+        // while its attempt is on the wire, well past the breaker's request volume (10)
+        for (int i = 0; i < 15; i++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                byte[] body = req.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                socket.getOutputStream().write(("POST /api/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer sk-good\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                socket.getOutputStream().flush();
+                for (int w = 0; w < 100 && StubUpstream.CALLS.getOrDefault("alpha", 0) < before + i + 1; w++) {
+                    Thread.sleep(20);
+                }
+            }
+        }
+        assertEquals(before + 15, StubUpstream.CALLS.getOrDefault("alpha", 0), "every attempt reached the provider");
+        Thread.sleep(300); // let routing see the closed connections
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, health.state("ep-alpha"));
+        StubUpstream.MODE.remove("alpha");
+        post("sk-good", req).then().statusCode(200);
+    }
+
+    @Test
     void anthropicAndGeminiAdaptersJsonAndStream() {
         post("sk-good", chat("test/claude", false)).then().statusCode(200)
                 .body("choices[0].message.content", equalTo("Bonjour")).body("usage.prompt_tokens", equalTo(7))

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class SelectorTest {
 
     final CatalogCache catalog = new CatalogCache(null, null, null, null, null);
-    final EndpointHealth health = new EndpointHealth(null, null, null, null, catalog, null);
+    final EndpointHealth health = new EndpointHealth(null, null, null, null);
     final Selector selector = new Selector(catalog, health);
     final RequestParser parser = new RequestParser();
 

@@ -77,7 +77,7 @@ public class HotPathBenchmark {
         parser = new RequestParser();
         CatalogCache catalog = new CatalogCache(null, null, null, null, null);
         catalog.install(snapshot());
-        EndpointHealth health = new EndpointHealth(null, null, null, null, catalog, null);
+        EndpointHealth health = new EndpointHealth(null, null, null, null);
         selector = new Selector(catalog, health);
         anthropic = new AnthropicAdapter();
         request = parser.parse(Buffer.buffer(CHAT_BODY), false);

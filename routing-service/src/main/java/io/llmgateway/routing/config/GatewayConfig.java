@@ -79,6 +79,10 @@ public interface GatewayConfig {
         /** Pending counters expire so a crashed replica's reservations heal by themselves. */
         @WithDefault("600")
         int pendingTtlSeconds();
+
+        /** How often summed reservation corrections are written to the pending counters. */
+        @WithDefault("100ms")
+        Duration settleInterval();
     }
 
     interface Limits {

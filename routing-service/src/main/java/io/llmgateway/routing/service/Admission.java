@@ -123,24 +123,6 @@ public class Admission {
                 });
     }
 
-    /**
-     * Commands replacing the reservation by the real cost (0 for failed requests). Plain INCRBY (atomic
-     * per key, order-independent), so they can ride in the same pipelined batch as other bookkeeping.
-     */
-    public void settleCommands(Ticket ticket, long realMicros, java.util.List<Request> into) {
-        long delta = realMicros - ticket.reservationMicros();
-        if (delta == 0) {
-            return;
-        }
-        String ttl = Integer.toString(config.credits().pendingTtlSeconds());
-        into.add(Request.cmd(Command.INCRBY).arg(ticket.accountPendingKey()).arg(delta));
-        into.add(Request.cmd(Command.EXPIRE).arg(ticket.accountPendingKey()).arg(ttl));
-        if (!ticket.keyPendingKey().equals(ticket.accountPendingKey())) {
-            into.add(Request.cmd(Command.INCRBY).arg(ticket.keyPendingKey()).arg(delta));
-            into.add(Request.cmd(Command.EXPIRE).arg(ticket.keyPendingKey()).arg(ttl));
-        }
-    }
-
     public static long micros(BigDecimal usd) {
         return usd == null ? 0 : usd.movePointRight(6).setScale(0, RoundingMode.CEILING).longValueExact();
     }

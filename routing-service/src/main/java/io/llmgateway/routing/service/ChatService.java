@@ -13,7 +13,6 @@ import io.llmgateway.routing.config.GatewayConfig;
 import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.ChatRequest;
 import io.llmgateway.routing.stream.UsagePublisher;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -38,16 +37,17 @@ public class ChatService {
     final UsagePublisher usage;
     final GatewayConfig config;
     final Vertx vertx;
-    final MeterRegistry metrics;
     final Tracer tracer;
     final Map<String, ProviderAdapter> adapters;
-    final io.vertx.redis.client.Redis redis;
+    final PendingSettlements settlements;
+    final RequestMeters meters;
 
     public ChatService(RequestParser parser, KeyCache keyCache, Selector selector, Admission admission,
             EndpointHealth health, HttpClients clients, UsagePublisher usage, GatewayConfig config, Vertx vertx,
-            MeterRegistry metrics, Tracer tracer, OpenAiAdapter openai, AnthropicAdapter anthropic, GeminiAdapter gemini,
-            io.vertx.redis.client.Redis redis) {
-        this.redis = redis;
+            Tracer tracer, OpenAiAdapter openai, AnthropicAdapter anthropic, GeminiAdapter gemini,
+            PendingSettlements settlements, RequestMeters meters) {
+        this.settlements = settlements;
+        this.meters = meters;
         this.parser = parser;
         this.keyCache = keyCache;
         this.selector = selector;
@@ -57,7 +57,6 @@ public class ChatService {
         this.usage = usage;
         this.config = config;
         this.vertx = vertx;
-        this.metrics = metrics;
         this.tracer = tracer;
         this.adapters = Map.of(openai.name(), openai, anthropic.name(), anthropic, gemini.name(), gemini);
     }

@@ -24,6 +24,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -38,6 +39,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
 
 /**
  * One admitted request, from its first upstream attempt to the usage event. All callbacks run on
@@ -47,6 +51,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Exchange implements StreamSink {
 
+    private static final Logger LOG = Logger.getLogger(Exchange.class);
     private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final Buffer PROCESSING = Buffer.buffer(": OPENROUTER PROCESSING\n\n");
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
@@ -63,7 +68,6 @@ final class Exchange implements StreamSink {
     private final long created = System.currentTimeMillis() / 1000;
     private final List<UsageAttempt> attempts = new ArrayList<>();
     /** Redis writes that need not delay anything: sent in one pipelined batch when the request ends. */
-    private final List<io.vertx.redis.client.Request> bookkeeping = new ArrayList<>(6);
     private final Span span;
 
     private int candidateIndex;
@@ -171,7 +175,7 @@ final class Exchange implements StreamSink {
             long latency = (System.nanoTime() - attemptStarted) / 1_000_000;
             if (error == null) {
                 attemptSpan.setAttribute("http.response.status_code", 200).end();
-                svc.health.recordCommands(c.endpointId(), true, bookkeeping);
+                svc.health.record(c.endpointId(), true);
                 attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 200, "success", latency, null));
                 active = c;
                 if (request.stream()) {
@@ -182,19 +186,25 @@ final class Exchange implements StreamSink {
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof EndpointHealth.ClientFault cf) {
+            boolean endpointsFault = true;
+            if (cause instanceof EndpointHealth.NotTheEndpointsFault cf) {
                 cause = cf.getCause();
+                endpointsFault = false;
             }
             attemptSpan.setAttribute("error.type", cause.getClass().getSimpleName()).end();
             if (!(cause instanceof AttemptFailure f)) {
                 // circuit open or bulkhead full: not an attempt on the wire, try the next endpoint
                 attemptsUsed--;
-                attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 503,
-                        cause.getClass().getSimpleName().contains("Bulkhead") ? "bulkhead_full" : "circuit_open", 0, null));
+                String outcome = rejection(cause);
+                if (outcome.equals("internal_error")) {
+                    LOG.errorf(cause, "attempt on %s failed inside the gateway", c.endpointId());
+                }
+                attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 503, outcome, 0,
+                        outcome.equals("internal_error") ? cause.getClass().getSimpleName() : null));
                 moveOn();
                 return;
             }
-            if (!f.clientFault()) {
+            if (endpointsFault) {
                 svc.health.record(c.endpointId(), false);
             }
             attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), f.status,
@@ -231,6 +241,17 @@ final class Exchange implements StreamSink {
         }));
     }
 
+    /** Why the guard refused an attempt before it reached the wire. */
+    private static String rejection(Throwable cause) {
+        if (cause instanceof CircuitBreakerOpenException) {
+            return "circuit_open";
+        }
+        if (cause instanceof BulkheadException) {
+            return "bulkhead_full";
+        }
+        return "internal_error";
+    }
+
     private long remainingMs() {
         return svc.config.upstream().deadline().toMillis() - (System.nanoTime() - started) / 1_000_000;
     }
@@ -264,20 +285,20 @@ final class Exchange implements StreamSink {
             if (upstreamRequest != null) {
                 upstreamRequest.reset();
             }
-            result.completeExceptionally(new AttemptFailure(0, null, -1, true, "no first byte within " + ttfb + " ms"));
+            fail(result, new AttemptFailure(0, null, -1, true, "no first byte within " + ttfb + " ms"), false);
         }) };
         svc.clients.upstream().request(options).onFailure(e -> {
             svc.vertx.cancelTimer(timer[0]);
-            result.completeExceptionally(new AttemptFailure(0, null, -1, false, "connection failed: " + e.getMessage()));
+            fail(result, new AttemptFailure(0, null, -1, false, "connection failed: " + e.getMessage()), localExhaustion(e));
         }).onSuccess(req -> {
             upstreamRequest = req;
             req.exceptionHandler(e -> {
                 svc.vertx.cancelTimer(timer[0]);
-                result.completeExceptionally(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()));
+                fail(result, new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()), false);
             });
             req.send(call.body()).onFailure(e -> {
                 svc.vertx.cancelTimer(timer[0]);
-                result.completeExceptionally(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()));
+                fail(result, new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()), false);
             }).onSuccess(resp -> {
                 int status = resp.statusCode();
                 if (status >= 300 || !request.stream()) {
@@ -285,21 +306,21 @@ final class Exchange implements StreamSink {
                         svc.vertx.cancelTimer(timer[0]);
                         upstreamNanos += System.nanoTime() - sentAt;
                         if (ar.failed()) {
-                            result.completeExceptionally(new AttemptFailure(0, null, -1, false,
-                                    "upstream body failed: " + ar.cause().getMessage()));
+                            fail(result, new AttemptFailure(0, null, -1, false,
+                                    "upstream body failed: " + ar.cause().getMessage()), false);
                             return;
                         }
                         if (status >= 300) {
                             AttemptFailure f = failure(adapter, resp, ar.result());
                             // client faults complete the stage without tripping the breaker
-                            result.completeExceptionally(f.clientFault() ? new EndpointHealth.ClientFault(f) : f);
+                            fail(result, f, f.clientFault());
                             return;
                         }
                         try {
                             result.complete(adapter.response(Json.parse(ar.result())));
                         } catch (RuntimeException e) {
-                            result.completeExceptionally(new AttemptFailure(502, null, -1, false,
-                                    "malformed provider answer: " + e.getMessage()));
+                            fail(result, new AttemptFailure(502, null, -1, false,
+                                    "malformed provider answer: " + e.getMessage()), false);
                         }
                     });
                     return;
@@ -313,14 +334,35 @@ final class Exchange implements StreamSink {
                     result.complete(tap[0]);
                 }, () -> {
                     svc.vertx.cancelTimer(timer[0]);
-                    result.completeExceptionally(new AttemptFailure(502, null, -1, false, "upstream ended without data"));
+                    fail(result, new AttemptFailure(502, null, -1, false, "upstream ended without data"), false);
                 }, e -> {
                     svc.vertx.cancelTimer(timer[0]);
-                    result.completeExceptionally(new AttemptFailure(0, null, -1, false, "upstream cut: " + e.getMessage()));
+                    fail(result, new AttemptFailure(0, null, -1, false, "upstream cut: " + e.getMessage()), false);
                 });
             });
         });
         return result;
+    }
+
+    /**
+     * Fails an attempt. Failures that are not the endpoint's (the client's 4xx, a client that already
+     * left, our own resource limits) are wrapped so the endpoint's circuit breaker does not count them.
+     */
+    private void fail(CompletableFuture<Object> result, AttemptFailure failure, boolean notTheEndpoint) {
+        result.completeExceptionally(notTheEndpoint || cancelled ? new EndpointHealth.NotTheEndpointsFault(failure) : failure);
+    }
+
+    /** Connection failures caused by this process's limits (open files, a full connection pool). */
+    private static boolean localExhaustion(Throwable e) {
+        if (e instanceof ConnectionPoolTooBusyException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Too many open files")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static AttemptFailure failure(ProviderAdapter adapter, HttpClientResponse resp, Buffer body) {
@@ -735,10 +777,7 @@ final class Exchange implements StreamSink {
             svc.vertx.cancelTimer(keepaliveTimer);
         }
         long costMicros = Admission.micros(cost);
-        svc.admission.settleCommands(ticket, costMicros, bookkeeping);
-        if (!bookkeeping.isEmpty()) {
-            svc.redis.batch(bookkeeping);
-        }
+        svc.settlements.settle(ticket, costMicros);
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         long genMs = firstByteNanos > 0 ? (System.nanoTime() - firstByteNanos) / 1_000_000 : 0;
         UsageEvent event = new UsageEvent(generationId, created, key.keyHash(), key.accountId(), request.models().get(0),
@@ -759,19 +798,8 @@ final class Exchange implements StreamSink {
         span.end();
         String model = c == null ? "none" : c.model().id();
         String provider = c == null ? "none" : c.providerSlug();
-        svc.metrics.counter("gateway.requests", "model", model, "provider", provider, "status", status).increment();
-        svc.metrics.timer("gateway.request.duration", "model", model, "provider", provider)
-                .record(java.time.Duration.ofNanos(System.nanoTime() - started));
-        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "type", "prompt").increment(u.prompt);
-        svc.metrics.counter("gateway.tokens", "model", model, "provider", provider, "type", "completion")
-                .increment(u.completion);
-        // dashboards only: the exact figure lives in the usage event and the ledger
-        svc.metrics.counter("gateway.cost.usd", "model", model, "provider", provider).increment(cost.doubleValue());
-        if (ttftMs != null) {
-            svc.metrics.timer("gateway.ttft", "model", model, "provider", provider).record(java.time.Duration.ofMillis(ttftMs));
-        }
-        svc.metrics.timer("gateway.overhead").record(java.time.Duration.ofNanos(
-                Math.max(0, System.nanoTime() - started - upstreamNanos)));
+        long elapsed = System.nanoTime() - started;
+        svc.meters.finished(model, provider, status, u.prompt, u.completion, cost, elapsed, ttftMs, elapsed - upstreamNanos);
     }
 
     /** The usage event's producer span (ended at once: the XADD itself is batched in the background). */
