@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * Points a {@code @QuarkusTest} at the machine's real Redis and PostgreSQL. Each start gets a
- * database of its own (created here, dropped at stop) and a Redis key prefix of its own, so test
+ * database of its own (created here, dropped at stop) and a Redis key prefix of its own (its keys
+ * deleted at stop), so test
  * classes and concurrent builds never see each other's data. Nothing on the shared servers is
  * flushed or reconfigured.
  *
@@ -21,6 +22,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     private InfraLocator.Postgres postgres;
     private String database;
+    private String redisPrefix;
     private boolean withPostgres = true;
 
     @Override
@@ -34,7 +36,8 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         InfraLocator.Redis redis = InfraLocator.redis();
         config.put("quarkus.redis.hosts", redis.url());
-        config.put("gateway.redis.prefix", "test:" + runId + ":");
+        redisPrefix = "test:" + runId + ":";
+        config.put("gateway.redis.prefix", redisPrefix);
         if (withPostgres) {
             postgres = InfraLocator.postgres();
             database = "gw_test_" + runId;
@@ -49,6 +52,10 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (redisPrefix != null) {
+            RedisPrefixCleaner.delete(InfraLocator.redis(), redisPrefix);
+            redisPrefix = null;
+        }
         if (database != null) {
             execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             database = null;

@@ -219,6 +219,7 @@ public final class GatewaySuite {
         }
         services.clear();
         traces.close();
+        io.llmgateway.testsupport.RedisPrefixCleaner.delete(redis, redisPrefix());
         for (String db : List.of("catalog", "auth", "metering")) {
             try {
                 sql("DROP DATABASE IF EXISTS " + database(db) + " WITH (FORCE)");
