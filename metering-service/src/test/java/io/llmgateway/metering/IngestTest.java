@@ -89,6 +89,28 @@ class IngestTest {
     }
 
     @Test
+    void duplicatesInsideOneBatchAndAcrossConcurrentBatchesCountOnce() {
+        // pipelined workers run several transactions at once; a redelivery may sit in another in-flight
+        // batch, in any order: the batches must neither deadlock nor count an event twice
+        String account = TestSupport.newAccount();
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            events.add(ok(account, "k" + (i % 3), "openai/gpt-4o", "openai", now(), "0.001"));
+        }
+        List<UsageEvent> forward = new ArrayList<>(events);
+        forward.add(events.get(0)); // the same generation twice inside one batch
+        List<UsageEvent> backward = new ArrayList<>(events);
+        java.util.Collections.reverse(backward);
+        var first = writer.write(forward).subscribeAsCompletionStage();
+        var second = writer.write(backward).subscribeAsCompletionStage();
+        int inserted = first.toCompletableFuture().join() + second.toCompletableFuture().join();
+        assertEquals(200, inserted);
+        assertEquals(200, count("SELECT sum(requests) FROM usage_minute WHERE account_id = '" + account + "'"));
+        assertEquals(0, new BigDecimal("0.2").compareTo((BigDecimal) scalar(
+                "SELECT sum(cost) FROM usage_minute WHERE account_id = '" + account + "'")));
+    }
+
+    @Test
     void minuteBucketsEqualARecomputationFromRawGenerations() {
         String account = TestSupport.newAccount();
         Random random = new Random(42);

@@ -57,8 +57,15 @@ public class RollupRepository {
 
     /** Rolls every dirty hour and its day; answers the number of hours rolled. */
     public Uni<Integer> rollDirty() {
-        return pool.withTransaction(conn -> conn
-                .query("DELETE FROM rollup_dirty RETURNING extract(epoch FROM hour_start)::bigint").execute()
+        // An ingest transaction whose hour is already marked adds nothing to rollup_dirty (ON CONFLICT DO
+        // NOTHING) and takes no row lock; if we claimed that mark and summed the minutes before it committed,
+        // its events would be missing from the hour until the hour is marked again. The table lock waits for
+        // every ingest transaction that has marked (so its minutes are visible to the statements below) and
+        // holds back new marks until we commit (they then stay dirty for the next run). Ingest pauses for the
+        // length of one rollup every rollup-interval; plain reads are not blocked.
+        return pool.withTransaction(conn -> conn.query("LOCK TABLE rollup_dirty IN EXCLUSIVE MODE").execute()
+                .chain(() -> conn.query("DELETE FROM rollup_dirty RETURNING extract(epoch FROM hour_start)::bigint")
+                        .execute())
                 .chain(rows -> {
                     List<Long> hours = new ArrayList<>();
                     for (Row row : rows) {

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Writes a batch of usage events in ONE transaction with three statements whatever the batch size:
- * insert the generations (unnest of column arrays, ON CONFLICT DO NOTHING RETURNING the new ids),
- * add only the new ones to the per-minute buckets (one multi-row upsert), mark their hours dirty for
- * the rollup. A redelivered event is a conflict, so it never counts twice.
+ * Writes a batch of usage events in ONE transaction with two statements whatever the batch size:
+ * insert the generations (unnest of column arrays, ON CONFLICT DO NOTHING RETURNING the new ids), then
+ * add only the new ones to the per-minute buckets (one multi-row upsert, pre-aggregated per bucket)
+ * together with the dirty marks of their hours for the rollup (a CTE of the same statement). A
+ * redelivered event is a conflict, so it never counts twice.
  */
 @ApplicationScoped
 public class UsageBatchWriter {
@@ -44,7 +46,11 @@ public class UsageBatchWriter {
             RETURNING generation_id
             """;
 
+    /** $23 are the hours to mark dirty; the CTE runs even though nothing reads it (PostgreSQL semantics). */
     static final String UPSERT_MINUTES = """
+            WITH dirty AS (
+                INSERT INTO rollup_dirty (hour_start) SELECT DISTINCT to_timestamp(h) FROM unnest($23::bigint[]) AS d(h)
+                ON CONFLICT DO NOTHING)
             INSERT INTO usage_minute AS u (bucket_start, account_id, key_hash, model, provider, endpoint_id, requests, errors,
                 rate_limited, cancelled, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost,
                 latency_ms_sum, ttft_ms_sum, ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist)
@@ -73,11 +79,6 @@ public class UsageBatchWriter {
                 tps_hist = hist_add(u.tps_hist, excluded.tps_hist)
             """;
 
-    static final String MARK_DIRTY = """
-            INSERT INTO rollup_dirty (hour_start) SELECT DISTINCT to_timestamp(h) FROM unnest($1::bigint[]) AS t(h)
-            ON CONFLICT DO NOTHING
-            """;
-
     private final Pool pool;
     private final ObjectMapper mapper;
     private final PartitionMaintenance partitions;
@@ -97,12 +98,31 @@ public class UsageBatchWriter {
         for (UsageEvent e : events) {
             days.add(Math.floorDiv(e.createdAt(), 86_400L));
         }
+        // sorted by generation id: two transactions inserting the same ids (a redelivery racing its original)
+        // then wait on each other in the same order instead of deadlocking
+        List<UsageEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(UsageEvent::generationId));
+        // the column arrays are built here, on the caller's (consumer) thread, not on the event loop
+        Tuple generations = generationColumns(sorted);
         return partitions.ensureDays(days)
-                .chain(() -> pool.withTransaction(conn -> insertGenerations(conn, events)
-                        .chain(inserted -> addToBuckets(conn, events, inserted).replaceWith(inserted.size()))));
+                .chain(() -> pool.withTransaction(conn -> insertGenerations(conn, generations)
+                        .chain(inserted -> {
+                            int count = inserted.size(); // before addToBuckets, which empties the set
+                            return addToBuckets(conn, sorted, inserted).replaceWith(count);
+                        })));
     }
 
-    private Uni<Set<String>> insertGenerations(SqlConnection conn, List<UsageEvent> events) {
+    private Uni<Set<String>> insertGenerations(SqlConnection conn, Tuple columns) {
+        return conn.preparedQuery(INSERT_GENERATIONS).execute(columns).map(rows -> {
+            Set<String> ids = new HashSet<>(rows.size() * 2);
+            for (Row row : rows) {
+                ids.add(row.getString(0));
+            }
+            return ids;
+        });
+    }
+
+    private Tuple generationColumns(List<UsageEvent> events) {
         int n = events.size();
         String[] g = new String[n], a = new String[n], k = new String[n], rm = new String[n], m = new String[n],
                 p = new String[n], e = new String[n], pm = new String[n], u = new String[n], at = new String[n],
@@ -147,13 +167,7 @@ public class UsageBatchWriter {
         }
         Object[] params = {g, c, a, k, rm, m, p, e, pm, u, at, pt, ct, rt, cat, te, co, cm, l, tt, gt, s, ca, st, hs, fr,
                 nfr, em, ar, ati};
-        return conn.preparedQuery(INSERT_GENERATIONS).execute(Tuple.from(Arrays.asList(params))).map(rows -> {
-            Set<String> ids = new HashSet<>();
-            for (Row row : rows) {
-                ids.add(row.getString(0));
-            }
-            return ids;
-        });
+        return Tuple.from(Arrays.asList(params));
     }
 
     private Uni<Void> addToBuckets(SqlConnection conn, List<UsageEvent> events, Set<String> inserted) {
@@ -206,11 +220,9 @@ public class UsageBatchWriter {
             ph[i] = Histogram.toLiteral(x.tpsHist);
             i++;
         }
-        Object[] params = {b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph};
-        List<Long> hourList = new ArrayList<>(hours);
-        return conn.preparedQuery(UPSERT_MINUTES).execute(Tuple.from(Arrays.asList(params)))
-                .chain(() -> conn.preparedQuery(MARK_DIRTY).execute(Tuple.of(hourList.toArray(new Long[0]))))
-                .replaceWithVoid();
+        Object[] params = {b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph,
+                hours.toArray(new Long[0])};
+        return conn.preparedQuery(UPSERT_MINUTES).execute(Tuple.from(Arrays.asList(params))).replaceWithVoid();
     }
 
     /** A request that failed before any model was chosen is counted under the model it asked for. */

@@ -28,19 +28,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * Consumes the usage stream in group "metering". Each worker thread (not an event-loop thread, so it
- * may block on Redis and await the database) reads a batch, writes it in one transaction, and only then
- * XACKs it; a crash before the XACK leaves the entries pending and another consumer reclaims them with
- * XAUTOCLAIM, where the generation-id conflict makes the replay count nothing twice.
+ * may block on Redis and await the database) reads a batch, writes it in one transaction, and only after
+ * the commit XACKs it; a crash before the XACK leaves the entries pending and another consumer reclaims
+ * them with XAUTOCLAIM, where the generation-id conflict makes the replay count nothing twice. The worker
+ * is pipelined: while up to {@code max-in-flight} transactions run, it already reads and parses the next
+ * batch, so Redis round trips and JSON parsing overlap the database work instead of adding to it.
  */
 @ApplicationScoped
 public class UsageConsumer {
@@ -142,16 +150,27 @@ public class UsageConsumer {
 
     private void loop(String consumer) {
         long nextClaim = 0;
-        XReadGroupArgs args = new XReadGroupArgs().count(config.ingest().batchSize()).block(config.ingest().block());
+        int maxInFlight = Math.max(1, config.ingest().maxInFlight());
+        XReadGroupArgs waiting = new XReadGroupArgs().count(config.ingest().batchSize()).block(config.ingest().block());
+        XReadGroupArgs polling = new XReadGroupArgs().count(config.ingest().batchSize());
+        Deque<InFlight> inFlight = new ArrayDeque<>();
         while (running) {
             try {
                 if (System.currentTimeMillis() >= nextClaim) {
-                    reclaim(consumer);
+                    reclaim(consumer, inFlight, maxInFlight);
                     nextClaim = System.currentTimeMillis() + config.ingest().claimInterval().toMillis();
                 }
-                List<StreamMessage<String, String, String>> batch = streams.xreadgroup(group, consumer, stream, ">", args);
+                // acknowledge what has committed meanwhile, and keep at most maxInFlight batches uncommitted
+                while (!inFlight.isEmpty() && (inFlight.peek().done() || inFlight.size() >= maxInFlight)) {
+                    finish(inFlight.poll());
+                }
+                // with a transaction in flight, only poll: an empty stream must not delay that batch's XACK
+                List<StreamMessage<String, String, String>> batch = streams.xreadgroup(group, consumer, stream, ">",
+                        inFlight.isEmpty() ? waiting : polling);
                 if (!batch.isEmpty()) {
-                    process(batch);
+                    inFlight.add(submit(batch));
+                } else if (!inFlight.isEmpty()) {
+                    finish(inFlight.poll());
                 }
             } catch (Exception e) {
                 if (!running) {
@@ -164,10 +183,18 @@ public class UsageConsumer {
                 sleep(1000);
             }
         }
+        // batches already sent to the database: acknowledge those that commit, the rest stay pending
+        while (!inFlight.isEmpty()) {
+            try {
+                finish(inFlight.poll());
+            } catch (Exception e) {
+                LOG.warnf("usage consumer %s stopping: %s", consumer, e.toString());
+            }
+        }
     }
 
     /** Takes over entries that another (dead) consumer read but never acknowledged. */
-    void reclaim(String consumer) {
+    void reclaim(String consumer, Deque<InFlight> inFlight, int maxInFlight) {
         String cursor = "0-0";
         Duration minIdle = config.ingest().claimMinIdle();
         do {
@@ -175,13 +202,28 @@ public class UsageConsumer {
                     config.ingest().batchSize());
             if (!claimed.getMessages().isEmpty()) {
                 LOG.infof("reclaimed %d pending usage entries", claimed.getMessages().size());
-                process(claimed.getMessages());
+                while (inFlight.size() >= maxInFlight) {
+                    finish(inFlight.poll());
+                }
+                inFlight.add(submit(claimed.getMessages()));
             }
             cursor = claimed.getId();
         } while (running && cursor != null && !"0-0".equals(cursor));
     }
 
-    void process(List<StreamMessage<String, String, String>> batch) {
+    /** A batch whose transaction was started: the entries to acknowledge once it commits, and its result. */
+    record InFlight(Map<String, UsageEntryParser.Parsed> valid, List<String> ackIds, CompletableFuture<Integer> result,
+            Span span, long started, long parsedAt) {
+        boolean done() {
+            return result.isDone();
+        }
+    }
+
+    /**
+     * Parses the batch on this (consumer) thread, moves poison entries to the dead-letter stream and starts
+     * the batch's transaction without waiting for it; {@link #finish} waits, counts and acknowledges.
+     */
+    InFlight submit(List<StreamMessage<String, String, String>> batch) {
         long started = System.nanoTime();
         long now = System.currentTimeMillis() / 1000;
         Map<String, UsageEntryParser.Parsed> valid = new LinkedHashMap<>();
@@ -200,13 +242,33 @@ public class UsageConsumer {
             }
         }
         Span span = startSpan(valid.values(), batch.size());
+        CompletableFuture<Integer> result;
         try (Scope ignored = span.makeCurrent()) {
-            int inserted = write(valid);
+            List<UsageEvent> events = new ArrayList<>(valid.size());
+            valid.values().forEach(p -> events.add(p.event()));
+            result = writer.write(events).subscribeAsCompletionStage();
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return new InFlight(valid, ackIds, result, span, started, now);
+    }
+
+    /**
+     * Waits for the batch's transaction, then acknowledges its entries: XACK strictly after the commit. If
+     * the transaction failed, only the poison entries (already in the dead-letter stream) are acknowledged;
+     * the others stay pending and are reclaimed later, where the generation-id conflict makes the replay
+     * count nothing twice.
+     */
+    void finish(InFlight batch) {
+        List<String> ackIds = batch.ackIds();
+        Span span = batch.span();
+        try (Scope ignored = span.makeCurrent()) {
+            int inserted = await(batch);
             stored.increment(inserted);
-            duplicates.increment(valid.size() - inserted);
-            valid.values().forEach(p -> ackIds.add(p.entryId()));
-            valid.values().stream().mapToLong(p -> p.event().createdAt()).max()
-                    .ifPresent(newest -> lagSeconds.set(Math.max(0, now - newest)));
+            duplicates.increment(batch.valid().size() - inserted);
+            batch.valid().values().forEach(p -> ackIds.add(p.entryId()));
+            batch.valid().values().stream().mapToLong(p -> p.event().createdAt()).max()
+                    .ifPresent(newest -> lagSeconds.set(Math.max(0, batch.parsedAt() - newest)));
             span.setAttribute("metering.stored", inserted);
         } catch (RuntimeException e) {
             span.recordException(e);
@@ -217,24 +279,29 @@ public class UsageConsumer {
                 streams.xack(stream, group, ackIds.toArray(new String[0]));
             }
             span.end();
-            batchTimer.record(Duration.ofNanos(System.nanoTime() - started));
+            batchTimer.record(Duration.ofNanos(System.nanoTime() - batch.started()));
         }
     }
 
     /**
-     * One transaction for the whole batch. If the database rejects the data itself (SQLSTATE class 22/23,
-     * e.g. a value out of range), the events are retried one by one so only the culprit is dead-lettered.
+     * The batch's one transaction. If the database rejected the data itself (SQLSTATE class 22/23, e.g. a
+     * value out of range), the events are retried one by one so only the culprit is dead-lettered.
      */
-    private int write(Map<String, UsageEntryParser.Parsed> valid) {
-        List<UsageEvent> events = valid.values().stream().map(UsageEntryParser.Parsed::event).toList();
+    private int await(InFlight batch) {
         try {
-            return writer.write(events).await().atMost(Duration.ofSeconds(60));
-        } catch (PgException e) {
-            if (e.getSqlState() == null || !(e.getSqlState().startsWith("22") || e.getSqlState().startsWith("23"))) {
-                throw e;
+            return batch.result().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a usage batch", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("usage batch not committed within 60 s", e);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof PgException pg) || pg.getSqlState() == null
+                    || !(pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"))) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             }
             int inserted = 0;
-            for (UsageEntryParser.Parsed p : new ArrayList<>(valid.values())) {
+            for (UsageEntryParser.Parsed p : batch.valid().values()) {
                 try {
                     inserted += writer.write(List.of(p.event())).await().atMost(Duration.ofSeconds(60));
                 } catch (PgException single) {
