@@ -3,7 +3,12 @@
 # plain reverse proxy, (c) through the gateway, (d) through the Portkey AI gateway — in one run, on
 # this machine — and the results written to docs/benchmarks.md with the command used.
 #
-#   bench/run.sh [--duration 10] [--skip-portkey]
+#   bench/run.sh [--duration 10] [--warmup 20] [--skip-portkey]
+#
+# The gateway is measured twice: as the whole product on this one machine (auth debiting and
+# metering ingesting every request on the same two cores), and with auth and metering paused
+# (SIGSTOP) during its measured points, which is what a client sees when the billing consumers run
+# on other nodes; their usage events wait in the stream and are settled when they resume.
 #
 # Needs wrk and nginx (apt-get install wrk nginx-light; installed here when running as root) and
 # node/npm for Portkey. Uses ./services up for the gateway and the simulator.
@@ -11,13 +16,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$ROOT/bench/.work"
 DURATION=10
-WARMUP=8
+WARMUP=20
 PORTKEY=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --skip-portkey) PORTKEY=0; shift ;;
-    *) echo "usage: bench/run.sh [--duration SECONDS] [--skip-portkey]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--duration SECONDS] [--warmup SECONDS] [--skip-portkey]" >&2; exit 2 ;;
   esac
 done
 NGINX_PORT=8095
@@ -107,13 +113,16 @@ fi
 # measure NAME BASE PATH MODEL KEY HEADERS CONNECTIONS -> "p50 p90 p99 rps errors" (ms, ms, ms, req/s)
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
 measure() {
-  local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" conns="$7" out
+  local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" conns="$7" warm="$8" out
   # warm-up at full load, so the JIT has compiled the hot path and the pools are in their steady state
+  # (on two cores C2 needs well over 10 s of load before a JVM's numbers settle)
   BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" BENCH_PROVIDER="${BENCH_PROVIDER:-}" \
-    wrk -t2 -c32 -d"$WARMUP"s -s "$ROOT/bench/chat.lua" "$base" >/dev/null 2>&1 || true
+    wrk -t2 -c32 -d"$warm"s -s "$ROOT/bench/chat.lua" "$base" >/dev/null 2>&1 || true
   sleep 2 # let the usage consumers drain what the warm-up produced
+  [[ -n "${PAUSE_PIDS:-}" ]] && kill -STOP $PAUSE_PIDS
   out="$(BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" BENCH_PROVIDER="${BENCH_PROVIDER:-}" \
     wrk -t"$(( conns > 1 ? 2 : 1 ))" -c"$conns" -d"${DURATION}s" --latency -s "$ROOT/bench/chat.lua" "$base" 2>"$WORK/$name-$conns.err")"
+  [[ -n "${PAUSE_PIDS:-}" ]] && kill -CONT $PAUSE_PIDS
   echo "$out" >"$WORK/$name-$conns.txt"
   local p50 p90 p99 rps non2xx
   p50="$(awk '/^ +50%/{print $2}' <<<"$out" | to_ms)"
@@ -126,10 +135,11 @@ measure() {
 
 declare -A R
 run_target() {
-  local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" c
+  local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" c warm="$WARMUP"
   for c in 1 32; do
-    step "measuring $name at $c connection(s) for ${DURATION}s"
-    R[$name-$c]="$(measure "$name" "$base" "$path" "$model" "$key" "$headers" "$c")"
+    step "measuring $name at $c connection(s) for ${DURATION}s (after ${warm}s of warm-up)"
+    R[$name-$c]="$(measure "$name" "$base" "$path" "$model" "$key" "$headers" "$c" "$warm")"
+    warm=5
     echo "    p50/p90/p99 ms, req/s, non-2xx: ${R[$name-$c]}"
   done
 }
@@ -137,6 +147,10 @@ run_target() {
 run_target direct "$SIM" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
 run_target nginx "http://127.0.0.1:$NGINX_PORT" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
 BENCH_PROVIDER="$PROVIDER" run_target gateway "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" ""
+BILLING_PIDS="$(cat "$ROOT/.services/pids/auth-service.pid" "$ROOT/.services/pids/metering-service.pid" 2>/dev/null | tr '\n' ' ')"
+trap 'kill -CONT $BILLING_PIDS 2>/dev/null; cleanup' EXIT
+PAUSE_PIDS="$BILLING_PIDS" BENCH_PROVIDER="$PROVIDER" \
+  run_target gateway-billing-paused "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" ""
 if [[ "$PORTKEY" == 1 ]]; then
   run_target portkey "http://127.0.0.1:$PORTKEY_PORT" "/v1/chat/completions" "$UPSTREAM_MODEL" "sk-bench" \
     "x-portkey-provider: openai;x-portkey-custom-host: $SIM/p/$PROVIDER/v1"
@@ -162,12 +176,15 @@ row() {
   echo "### Overhead run of $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Command: \`bench/run.sh --duration $DURATION$([[ $PORTKEY == 1 ]] || echo ' --skip-portkey')\` on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB;"
-  echo "wrk closed loop, ${DURATION}s per point after a ${WARMUP} s warm-up at 32 connections; small non-streaming chat completion"
-  echo "(simulator answers 16 tokens with no delay, so everything measured is proxy cost)."
+  echo "wrk closed loop, ${DURATION}s per point after a warm-up at 32 connections (${WARMUP} s before a target's first point, 5 s"
+  echo "before its second); small non-streaming chat completion (simulator answers 16 tokens with no delay, so everything"
+  echo "measured is proxy cost). \`gateway\` is the whole product on this machine (auth and metering settle every request on"
+  echo "the same cores); \`gateway-billing-paused\` is the same gateway with auth and metering paused during its measured"
+  echo "points (their events wait in the stream), as when they run on other nodes."
   echo
   echo "| target | p50 ms (1 conn) | p90 ms | p99 ms | added p50 / p90 / p99 ms vs direct | req/s (32 conns) | x direct | x nginx | non-2xx |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-  for n in direct nginx gateway portkey; do [[ -n "${R[$n-1]:-}" ]] && row "$n"; done
+  for n in direct nginx gateway gateway-billing-paused portkey; do [[ -n "${R[$n-1]:-}" ]] && row "$n"; done
   echo
   echo "Streaming (bench/ttft.mjs):"
   echo
