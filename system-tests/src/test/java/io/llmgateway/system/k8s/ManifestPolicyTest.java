@@ -455,6 +455,55 @@ class ManifestPolicyTest {
         }
     }
 
+    /** The variable of quarkus.log.console.json.enabled (quarkus-logging-json, Quarkus 3.19+). */
+    static final String JSON_LOGS = "QUARKUS_LOG_CONSOLE_JSON_ENABLED";
+
+    /**
+     * In Kubernetes every line is one JSON object (for Loki/ELK) carrying the MDC's traceId/spanId, set once in
+     * the shared ConfigMap so no service is left with text lines; overlays must not switch it off.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targets")
+    void gatewayServicesLogOneJsonObjectPerLine(String target) {
+        Manifests.Rendered r = Manifests.render(target);
+        List<String> problems = new ArrayList<>();
+        String shared = r.find(ConfigMap.class, "llm-gateway-config").map(cm -> mapOf(cm.getData()).get(JSON_LOGS)).orElse(null);
+        if (!"true".equals(shared)) {
+            problems.add("ConfigMap llm-gateway-config: " + JSON_LOGS + " must be \"true\", got " + shared);
+        }
+        SERVICES.keySet().forEach(name -> r.find(Deployment.class, name).ifPresent(d -> {
+            Map<String, String> env = effectiveEnv(r, d.getSpec().getTemplate().getSpec().getContainers().get(0));
+            if (!"true".equals(env.get(JSON_LOGS))) {
+                problems.add(name + ": " + JSON_LOGS + " must be true, got " + env.get(JSON_LOGS));
+            }
+            // The pre-3.19 name loses to quarkus.log.console.json.enabled=false in application.properties.
+            if (env.containsKey("QUARKUS_LOG_CONSOLE_JSON")) {
+                problems.add(name + ": QUARKUS_LOG_CONSOLE_JSON is the deprecated name; use " + JSON_LOGS);
+            }
+        }));
+        assertEquals(List.of(), problems, target);
+    }
+
+    /**
+     * The ConfigMap's switch does nothing unless each service has quarkus-logging-json, and local runs and tests
+     * stay readable only if the services default it to off under the same property.
+     */
+    @Test
+    void servicesShipJsonLoggingSwitchedOffByDefault() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Pattern off = Pattern.compile("(?m)^quarkus\\.log\\.console\\.json\\.enabled\\s*=\\s*false\\s*$");
+        for (String name : new TreeSet<>(SERVICES.keySet())) {
+            Path module = Manifests.repoRoot().resolve(name);
+            if (!Files.readString(module.resolve("pom.xml")).contains("<artifactId>quarkus-logging-json</artifactId>")) {
+                problems.add(name + ": pom.xml lacks io.quarkus:quarkus-logging-json");
+            }
+            if (!off.matcher(Files.readString(module.resolve("src/main/resources/application.properties"))).find()) {
+                problems.add(name + ": application.properties must set quarkus.log.console.json.enabled=false");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("targets")
     void networkPoliciesKeepInternalEndpointsInternal(String target) {
