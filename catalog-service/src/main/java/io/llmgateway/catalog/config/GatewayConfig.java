@@ -51,7 +51,7 @@ public interface GatewayConfig {
         @WithDefault("10000")
         long eventsMaxlen();
 
-        /** Import the seed file at start when the catalog is empty. */
+        /** Import the seed file at every start: fills an empty catalog, reconciles one imported by an older seed. */
         @WithDefault("true")
         boolean seedOnStart();
 

@@ -74,6 +74,6 @@ public class AdminResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<ImportResult> importSeed(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
         guard.check(auth);
-        return importer.importSeed(false);
+        return importer.importSeed();
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Start: import the seed into an empty catalog and load it into memory. Then two timers: a version
+ * Start: import the seed (inserts into an empty catalog, reconciles an existing one) and load it into memory. Then two timers: a version
  * check that picks up changes committed by other replicas, and the endpoint-health poll of metering.
  * Both run their reactive work on a fresh duplicated Vert.x context, as Hibernate Reactive requires.
  */
@@ -69,7 +69,9 @@ public class CatalogLifecycle {
     }
 
     private Uni<?> loadOrSeed() {
-        Uni<?> seed = config.catalog().seedOnStart() ? importer.importSeed(true) : Uni.createFrom().voidItem();
+        // Every start, not only into an empty database: a catalog imported by an older jar must lose the rows
+        // this seed dropped. An unchanged seed changes nothing (no version, no event).
+        Uni<?> seed = config.catalog().seedOnStart() ? importer.importSeed() : Uni.createFrom().voidItem();
         return seed.chain(cache::reload);
     }
 

@@ -17,9 +17,10 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Imports the seed file as ONE transaction: inserts what is missing and refreshes rows that still come
- * from the seed; rows an operator changed (source admin or k8s) are left alone. Running it twice
- * changes nothing the second time (and then does not bump the version).
+ * Imports the seed file as ONE transaction: inserts what is missing, refreshes rows that still come
+ * from the seed and removes seed rows the seed no longer lists; rows an operator changed (source admin
+ * or k8s) are left alone. Running it twice changes nothing the second time (and then does not bump
+ * the version).
  */
 @ApplicationScoped
 public class SeedImporter {
@@ -43,37 +44,59 @@ public class SeedImporter {
         return current;
     }
 
+    /** Imports the seed file shipped in the jar (at start and on {@code POST /admin/import}). */
+    public Uni<ImportResult> importSeed() {
+        return importPlan(plan());
+    }
+
     /**
-     * @param onlyIfEmpty true at start: import only into an empty catalog (first start of a fresh database)
+     * Makes the stored catalog match {@code seed}: inserts what is missing, refreshes seed-owned rows and
+     * removes seed-owned rows the seed no longer lists ({@link SeedRetraction}). One transaction, one
+     * version and one {@code import} event when anything changed; none when nothing did.
      */
-    public Uni<ImportResult> importSeed(boolean onlyIfEmpty) {
-        SeedCatalog.Plan seed = plan();
-        int[] counts = new int[2]; // created, updated
+    Uni<ImportResult> importPlan(SeedCatalog.Plan seed) {
+        int[] counts = new int[3]; // created, updated, removed
         long started = System.nanoTime();
-        return store.change("import", "seed", () -> ProviderEntity.count()
-                        .chain(existing -> onlyIfEmpty && existing > 0
-                                ? Uni.createFrom().item(new CatalogStore.Work<>(false, false))
-                                : merge(seed, counts).map(changed -> new CatalogStore.Work<>(true, changed))))
+        return store.change("import", "seed", () -> merge(seed, counts).map(changed -> new CatalogStore.Work<>(null, changed)))
                 .map(done -> {
-                    if (done.value()) {
-                        LOG.infof("seed import: %d providers, %d models, %d endpoints; %d rows created, %d updated in %d ms (version %d)",
-                                seed.providers().size(), seed.models().size(), seed.endpoints().size(), counts[0],
-                                counts[1], (System.nanoTime() - started) / 1_000_000, done.version());
-                    }
+                    LOG.infof("seed import: %d providers, %d models, %d endpoints; %d rows created, %d updated, %d removed in %d ms (version %d)",
+                            seed.providers().size(), seed.models().size(), seed.endpoints().size(), counts[0],
+                            counts[1], counts[2], (System.nanoTime() - started) / 1_000_000, done.version());
                     return new ImportResult(seed.providers().size(), seed.models().size(), seed.endpoints().size(),
-                            counts[0], counts[1], done.version());
+                            counts[0], counts[1], counts[2], done.version());
                 });
     }
 
     private Uni<Boolean> merge(SeedCatalog.Plan seed, int[] counts) {
         Instant now = Instant.now();
-        return ProviderEntity.<ProviderEntity>listAll()
-                .chain(current -> persistNew(mergeProviders(seed.providers(), index(current, p -> p.slug), counts, now)))
-                .chain(() -> ModelEntity.<ModelEntity>listAll())
-                .chain(current -> persistNew(mergeModels(seed.models(), index(current, m -> m.id), counts, now)))
-                .chain(() -> EndpointEntity.<EndpointEntity>listAll())
-                .chain(current -> persistNew(mergeEndpoints(seed.endpoints(), index(current, e -> e.id), counts, now)))
-                .map(ignored -> counts[0] + counts[1] > 0);
+        List<ProviderEntity> providers = new ArrayList<>();
+        List<ModelEntity> models = new ArrayList<>();
+        List<EndpointEntity> endpoints = new ArrayList<>();
+        return ProviderEntity.<ProviderEntity>listAll().invoke(providers::addAll)
+                .chain(() -> persistNew(mergeProviders(seed.providers(), index(providers, p -> p.slug), counts, now)))
+                .chain(() -> ModelEntity.<ModelEntity>listAll()).invoke(models::addAll)
+                .chain(() -> persistNew(mergeModels(seed.models(), index(models, m -> m.id), counts, now)))
+                .chain(() -> EndpointEntity.<EndpointEntity>listAll()).invoke(endpoints::addAll)
+                .chain(() -> persistNew(mergeEndpoints(seed.endpoints(), index(endpoints, e -> e.id), counts, now)))
+                .chain(() -> remove(SeedRetraction.of(seed, providers, models, endpoints), counts))
+                .map(ignored -> counts[0] + counts[1] + counts[2] > 0);
+    }
+
+    /** Deletes in foreign-key order; the earlier flushes already wrote this import's inserts and updates. */
+    private static Uni<Void> remove(SeedRetraction.Removal removal, int[] counts) {
+        if (removal.size() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        LOG.infof("seed import removes what the seed no longer lists: endpoints %s, models %s, providers %s",
+                removal.endpoints(), removal.models(), removal.providers());
+        counts[2] = removal.size();
+        return deleteIfAny(removal.endpoints(), ids -> EndpointEntity.delete("id in ?1", ids))
+                .chain(() -> deleteIfAny(removal.models(), ids -> ModelEntity.delete("id in ?1", ids)))
+                .chain(() -> deleteIfAny(removal.providers(), ids -> ProviderEntity.delete("slug in ?1", ids)));
+    }
+
+    private static Uni<Void> deleteIfAny(List<String> ids, Function<List<String>, Uni<Long>> delete) {
+        return ids.isEmpty() ? Uni.createFrom().voidItem() : delete.apply(ids).replaceWithVoid();
     }
 
     /** Persists new rows and flushes, so the next table's foreign keys find them (batched inserts). */

@@ -151,6 +151,7 @@ class AdminApiTest {
         Map<String, Object> result = operator().post("/admin/import").then().statusCode(200).extract().jsonPath().getMap("");
         assertEquals(0, result.get("created"));
         assertEquals(0, result.get("updated"));
+        assertEquals(0, result.get("removed"));
         assertTrue((Integer) result.get("models") >= 300);
         assertEquals(before, version());
     }
