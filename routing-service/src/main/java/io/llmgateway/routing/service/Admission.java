@@ -64,13 +64,13 @@ public class Admission {
     private final Redis redis;
     private final RedisKeys keys;
     private final GatewayConfig config;
-    private final LuaScript admit;
+    private final RedisScript admit;
 
     public Admission(Redis redis, RedisKeys keys, GatewayConfig config) {
         this.redis = redis;
         this.keys = keys;
         this.config = config;
-        this.admit = new LuaScript(SCRIPT);
+        this.admit = new RedisScript(SCRIPT);
     }
 
     public Future<Ticket> admit(KeyState key, BigDecimal accountBalance, boolean freeModel, long tokens,
@@ -125,41 +125,5 @@ public class Admission {
 
     public static long micros(BigDecimal usd) {
         return usd == null ? 0 : usd.movePointRight(6).setScale(0, RoundingMode.CEILING).longValueExact();
-    }
-
-    /** EVALSHA with a fallback to EVAL when the server has not seen the script yet. */
-    static final class LuaScript {
-        private final String body;
-        private final String sha;
-
-        LuaScript(String body) {
-            this.body = body;
-            try {
-                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-1");
-                this.sha = java.util.HexFormat.of().formatHex(md.digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        Future<Response> run(Redis redis, String[] keys, Object[] args) {
-            return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(e -> {
-                if (e.getMessage() != null && e.getMessage().contains("NOSCRIPT")) {
-                    return redis.send(request(Command.EVAL, body, keys, args));
-                }
-                return Future.failedFuture(e);
-            });
-        }
-
-        private static Request request(Command cmd, String script, String[] keys, Object[] args) {
-            Request r = Request.cmd(cmd).arg(script).arg(keys.length);
-            for (String k : keys) {
-                r.arg(k);
-            }
-            for (Object a : args) {
-                r.arg(String.valueOf(a));
-            }
-            return r;
-        }
     }
 }
