@@ -3,7 +3,11 @@
 # plain reverse proxy, (c) through the gateway, (d) through the Portkey AI gateway — in one run, on
 # this machine — and the results written to docs/benchmarks.md with the command used.
 #
-#   bench/run.sh [--duration 10] [--warmup 20] [--skip-portkey]
+#   bench/run.sh [--duration 10] [--warmup 20] [--rate 300] [--skip-portkey]
+#
+# Per target: wrk closed loop at 1 and 32 connections (non-streaming), wrk closed loop at 32
+# connections streaming, then bench/rate.mjs open loop at a fixed --rate (all four targets carry it),
+# non-streaming and streaming, latency from each request's scheduled send time.
 #
 # The gateway is measured twice: as the whole product on this one machine (auth debiting and
 # metering ingesting every request on the same two cores), and with auth and metering paused
@@ -18,12 +22,14 @@ WORK="$ROOT/bench/.work"
 DURATION=10
 WARMUP=20
 PORTKEY=1
+RATE=300
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
+    --rate) RATE="$2"; shift 2 ;;
     --skip-portkey) PORTKEY=0; shift ;;
-    *) echo "usage: bench/run.sh [--duration SECONDS] [--warmup SECONDS] [--skip-portkey]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--duration SECONDS] [--warmup SECONDS] [--rate REQ_PER_S] [--skip-portkey]" >&2; exit 2 ;;
   esac
 done
 NGINX_PORT=8095
@@ -117,11 +123,11 @@ measure() {
   # warm-up at full load, so the JIT has compiled the hot path and the pools are in their steady state
   # (on two cores C2 needs well over 10 s of load before a JVM's numbers settle)
   BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" BENCH_PROVIDER="${BENCH_PROVIDER:-}" \
-    wrk -t2 -c32 -d"$warm"s -s "$ROOT/bench/chat.lua" "$base" >/dev/null 2>&1 || true
+    BENCH_STREAM="${BENCH_STREAM:-false}" wrk -t2 -c32 -d"$warm"s -s "$ROOT/bench/chat.lua" "$base" >/dev/null 2>&1 || true
   sleep 2 # let the usage consumers drain what the warm-up produced
   [[ -n "${PAUSE_PIDS:-}" ]] && kill -STOP $PAUSE_PIDS
   out="$(BENCH_PATH="$path" BENCH_MODEL="$model" BENCH_KEY="$key" BENCH_HEADERS="$headers" BENCH_PROVIDER="${BENCH_PROVIDER:-}" \
-    wrk -t"$(( conns > 1 ? 2 : 1 ))" -c"$conns" -d"${DURATION}s" --latency -s "$ROOT/bench/chat.lua" "$base" 2>"$WORK/$name-$conns.err")"
+    BENCH_STREAM="${BENCH_STREAM:-false}" wrk -t"$(( conns > 1 ? 2 : 1 ))" -c"$conns" -d"${DURATION}s" --latency -s "$ROOT/bench/chat.lua" "$base" 2>"$WORK/$name-$conns.err")"
   [[ -n "${PAUSE_PIDS:-}" ]] && kill -CONT $PAUSE_PIDS
   echo "$out" >"$WORK/$name-$conns.txt"
   local p50 p90 p99 rps non2xx
@@ -133,6 +139,18 @@ measure() {
   echo "$p50 $p90 $p99 $rps ${non2xx:-0}"
 }
 
+# rate_point NAME MODE(json|stream) BASE PATH MODEL KEY HEADERS -> one JSON line appended to rate.jsonl
+rate_point() {
+  local name="$1" mode="$2" base="$3" path="$4" model="$5" key="$6" headers="$7" out
+  step "measuring $name $mode open loop at $RATE req/s for ${DURATION}s (after 2 s at that rate)"
+  out="$(node "$ROOT/bench/rate.mjs" --target "$name" --base "$base" --path "$path" --model "$model" --key "$key" \
+    --headers "$headers" --provider "${BENCH_PROVIDER:-}" $([[ "$mode" == stream ]] && echo --stream) \
+    --rate "$RATE" --duration "$DURATION" --warmup 2 --pause "${PAUSE_PIDS:-}" 2>"$WORK/rate-$name-$mode.err")" \
+    || out="{\"target\":\"$name\",\"mode\":\"$mode\",\"failed\":true}"
+  echo "$out" >>"$WORK/rate.jsonl"
+  echo "    $out"
+}
+
 declare -A R
 run_target() {
   local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" c warm="$WARMUP"
@@ -142,7 +160,13 @@ run_target() {
     warm=5
     echo "    p50/p90/p99 ms, req/s, non-2xx: ${R[$name-$c]}"
   done
+  step "measuring $name streaming at 32 connections for ${DURATION}s (after 5s of streaming warm-up)"
+  R[$name-s32]="$(BENCH_STREAM=true measure "$name-stream" "$base" "$path" "$model" "$key" "$headers" 32 5)"
+  echo "    p50/p90/p99 ms, req/s, non-2xx: ${R[$name-s32]}"
+  rate_point "$name" json "$base" "$path" "$model" "$key" "$headers"
+  rate_point "$name" stream "$base" "$path" "$model" "$key" "$headers"
 }
+: >"$WORK/rate.jsonl"
 
 run_target direct "$SIM" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
 run_target nginx "http://127.0.0.1:$NGINX_PORT" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" ""
@@ -175,7 +199,7 @@ row() {
   echo "<!-- results: written by bench/run.sh -->"
   echo "### Overhead run of $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "Command: \`bench/run.sh --duration $DURATION$([[ $PORTKEY == 1 ]] || echo ' --skip-portkey')\` on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB;"
+  echo "Command: \`flock -o -x /tmp/bench.lock bench/run.sh --duration $DURATION$([[ $RATE == 300 ]] || echo " --rate $RATE")$([[ $PORTKEY == 1 ]] || echo ' --skip-portkey')\` on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB;"
   echo "wrk closed loop, ${DURATION}s per point after a warm-up at 32 connections (${WARMUP} s before a target's first point, 5 s"
   echo "before its second); small non-streaming chat completion (simulator answers 16 tokens with no delay, so everything"
   echo "measured is proxy cost). \`gateway\` is the whole product on this machine (auth and metering settle every request on"
@@ -186,7 +210,39 @@ row() {
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   for n in direct nginx gateway gateway-billing-paused portkey; do [[ -n "${R[$n-1]:-}" ]] && row "$n"; done
   echo
-  echo "Streaming (bench/ttft.mjs):"
+  echo "Fixed rate, open loop (\`bench/rate.mjs\`): $RATE req/s for ${DURATION}s per point after 2 s at the same rate; each"
+  echo "latency counts from the request's scheduled send time (a stall delays the clock, not the load); \`stream\` is the"
+  echo "same request with \`\"stream\": true\` timed to the end of the stream (\`data: [DONE]\`; the simulator sends its 16"
+  echo "one-token chunks with no delay). \`achieved\` below $RATE, or a large generator lag (how late it sent, p99; included in"
+  echo "the latencies), means the generator itself fell behind its schedule (the generator shares the two cores)."
+  echo
+  echo "| target | mode | achieved req/s | generator lag p99 ms | p50 ms | p90 ms | p99 ms | added p50 / p99 ms vs direct | errors |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  python3 - "$WORK/rate.jsonl" <<'PY' || echo "| (rate results could not be read: see bench/.work/rate.jsonl) |"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+direct = {r["mode"]: r for r in rows if r["target"] == "direct" and not r.get("failed")}
+fmt = lambda v: "-" if v is None else f"{v:g}"
+for mode in ("json", "stream"):
+    for r in (r for r in rows if r["mode"] == mode):
+        if r.get("failed"):
+            print(f"| {r['target']} | {mode} | failed | - | - | - | - | - | - |"); continue
+        d = direct.get(mode)
+        add = lambda k: "-" if not d or r[k] is None or d[k] is None else f"{r[k] - d[k]:.3f}"
+        errs = r["errors"] if not r["errors"] else f"{r['errors']} ({', '.join(f'{k}: {v}' for k, v in r['error_kinds'].items())})"
+        print(f"| {r['target']} | {mode} | {fmt(r['achieved_rate'])} | {fmt(r['send_lag_p99'])} | {fmt(r['p50'])} | {fmt(r['p90'])} | {fmt(r['p99'])} | {add('p50')} / {add('p99')} | {errs} |")
+PY
+  echo
+  echo "Streaming closed loop (wrk, 32 connections, \`\"stream\": true\`, ${DURATION}s after 5 s of warm-up; latency to the end of the stream):"
+  echo
+  echo "| target | req/s (32 conns, stream) | x direct | x nginx | p50 ms | p99 ms | non-2xx |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  for n in direct nginx gateway gateway-billing-paused portkey; do
+    [[ -n "${R[$n-s32]:-}" ]] && printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$(field "$n-s32" 4)" \
+      "$(ratio "$n-s32" direct-s32)" "$(ratio "$n-s32" nginx-s32)" "$(field "$n-s32" 1)" "$(field "$n-s32" 3)" "$(field "$n-s32" 5)"
+  done
+  echo
+  echo "Streaming time to first token (bench/ttft.mjs):"
   echo
   echo '```'
   echo "$TTFT"
