@@ -200,8 +200,17 @@ public interface GatewayConfig {
         @WithDefault("${java.io.tmpdir}/routing-usage-spill")
         String spillDir();
 
+        /** Safety cap only: in normal operation the trimmer keeps just what a consumer group still needs. */
         @WithDefault("1000000")
         long streamMaxLen();
+
+        /** Consumer groups that must have read (and acknowledged) an entry before it is trimmed. */
+        @WithDefault("auth,metering")
+        java.util.List<String> consumerGroups();
+
+        /** How often entries every group has acknowledged are trimmed from the usage stream (0 = never). */
+        @WithDefault("10s")
+        Duration trimInterval();
     }
 
     interface Stream {
