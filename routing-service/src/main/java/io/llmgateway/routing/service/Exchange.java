@@ -84,6 +84,8 @@ final class Exchange implements StreamSink {
     private boolean firstTokenSent;
     private boolean finished;
     private boolean cancelled;
+    /** Output of the upstream reads of the current event-loop turn, written once at its end. */
+    private Buffer batched;
     private Long ttftMs;
     private long firstByteNanos;
     // stream state
@@ -501,6 +503,12 @@ final class Exchange implements StreamSink {
                     return;
                 }
                 resetIdle(resp, idle);
+                if (batched == null) {
+                    // reads of this event-loop turn (Netty reads a socket several times per turn) are
+                    // translated into one buffer, written once when the turn ends
+                    batched = Buffer.buffer(1024);
+                    context.runOnContext(v -> flushBatched());
+                }
                 parser.feed(chunk);
             }
 
@@ -563,8 +571,29 @@ final class Exchange implements StreamSink {
             svc.vertx.cancelTimer(keepaliveTimer);
             keepaliveTimer = -1;
         }
+        if (batched != null) {
+            // events read in this event-loop turn go out in one write at its end (nothing waits for
+            // anything that has not arrived yet)
+            batched.appendString("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n");
+            return;
+        }
         Buffer b = Buffer.buffer(256).appendString("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n");
         ctx.response().write(b);
+        applyBackpressure();
+    }
+
+    /** Writes what the upstream reads of this event-loop turn produced, as one write. */
+    private void flushBatched() {
+        Buffer out = batched;
+        batched = null;
+        if (out == null || out.length() == 0 || ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        ctx.response().write(out);
+        applyBackpressure();
+    }
+
+    private void applyBackpressure() {
         if (streaming != null && ctx.response().writeQueueFull()) {
             // a slow client slows the provider down instead of filling our memory
             HttpClientResponse upstream = streaming;
@@ -668,7 +697,9 @@ final class Exchange implements StreamSink {
 
     private void endStream() {
         if (!ctx.response().ended() && !ctx.response().closed()) {
-            ctx.response().end(DONE);
+            Buffer out = batched;
+            batched = null;
+            ctx.response().end(out == null || out.length() == 0 ? DONE : out.appendBuffer(DONE));
         }
     }
 
