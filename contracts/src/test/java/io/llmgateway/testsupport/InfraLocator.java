@@ -7,6 +7,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Finds the real Redis and PostgreSQL the tests use, the same way the {@code ./services} launcher
@@ -26,6 +30,17 @@ public final class InfraLocator {
 
         public String reactiveUrl(String database) {
             return "postgresql://" + host + ":" + port + "/" + database;
+        }
+
+        /** Runs one statement (CREATE/DROP DATABASE and the like) on the maintenance database. */
+        public void execute(String sql) {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
+                    Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException("PostgreSQL at " + host + ":" + port + " refused '" + sql + "': "
+                        + e.getMessage(), e);
+            }
         }
     }
 

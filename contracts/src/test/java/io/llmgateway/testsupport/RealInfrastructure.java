@@ -1,10 +1,6 @@
 package io.llmgateway.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -41,7 +37,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         if (withPostgres) {
             postgres = InfraLocator.postgres();
             database = "gw_test_" + runId;
-            execute("CREATE DATABASE " + database);
+            postgres.execute("CREATE DATABASE " + database);
             config.put("quarkus.datasource.username", postgres.user());
             config.put("quarkus.datasource.password", postgres.password());
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
@@ -57,18 +53,8 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             redisPrefix = null;
         }
         if (database != null) {
-            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            postgres.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             database = null;
-        }
-    }
-
-    private void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(),
-                postgres.password()); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + postgres.host() + ":" + postgres.port()
-                    + " refused '" + sql + "': " + e.getMessage(), e);
         }
     }
 }

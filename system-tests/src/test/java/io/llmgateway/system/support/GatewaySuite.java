@@ -10,9 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -74,7 +71,7 @@ public final class GatewaySuite {
             ports.put(module, ServiceProcess.freePort());
         }
         for (String db : List.of("catalog", "auth", "metering")) {
-            sql("CREATE DATABASE " + database(db));
+            postgres.execute("CREATE DATABASE " + database(db));
         }
         for (String module : ports.keySet().stream().sorted().toList()) {
             services.put(module, ServiceProcess.start(repoRoot, module, ports.get(module), environment(module),
@@ -222,19 +219,10 @@ public final class GatewaySuite {
         io.llmgateway.testsupport.RedisPrefixCleaner.delete(redis, redisPrefix());
         for (String db : List.of("catalog", "auth", "metering")) {
             try {
-                sql("DROP DATABASE IF EXISTS " + database(db) + " WITH (FORCE)");
+                postgres.execute("DROP DATABASE IF EXISTS " + database(db) + " WITH (FORCE)");
             } catch (RuntimeException e) {
                 // best effort at shutdown
             }
-        }
-    }
-
-    private void sql(String statement) {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(),
-                postgres.password())) {
-            connection.createStatement().execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL refused '" + statement + "': " + e.getMessage(), e);
         }
     }
 

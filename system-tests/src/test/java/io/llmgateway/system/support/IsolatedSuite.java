@@ -11,9 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -91,7 +88,7 @@ public final class IsolatedSuite implements AutoCloseable {
             ports.put(module, ServiceProcess.freePort());
         }
         for (String db : List.of("catalog", "auth", "metering")) {
-            sql("CREATE DATABASE " + database(db));
+            postgres.execute("CREATE DATABASE " + database(db));
             databases.add(database(db));
         }
         for (String module : MODULES) {
@@ -245,7 +242,7 @@ public final class IsolatedSuite implements AutoCloseable {
         }
         for (String db : databases) {
             try {
-                sql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+                postgres.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             } catch (RuntimeException e) {
                 // best effort
             }
@@ -256,15 +253,6 @@ public final class IsolatedSuite implements AutoCloseable {
             } catch (IOException e) {
                 // best effort
             }
-        }
-    }
-
-    private void sql(String statement) {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(),
-                postgres.password())) {
-            connection.createStatement().execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL refused '" + statement + "': " + e.getMessage(), e);
         }
     }
 }
