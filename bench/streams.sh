@@ -10,9 +10,11 @@
 # after the ramp to read the live heap, and counting streams that end with [DONE]. The instance is
 # restarted between sizes so each starts from the same state. The simulator is reset at the end.
 #
-# The upstream connection pool (gateway.upstream.pool-size, default 256 per host) and the per-endpoint
-# bulkhead (512 running + 1024 queued) are raised for this instance, otherwise they, not memory,
-# cap the number of concurrent streams to one endpoint.
+# The instance speaks HTTP/2 to the simulator (gateway.upstream.http2=true): streams share a few
+# upstream connections, so N streams hold N client sockets instead of 2N sockets, which is what fits
+# 10,000 streams under this machine's hard limit of 20,000 open files per process. The per-endpoint
+# bulkhead (512 running + 1024 queued) is raised, otherwise it, not memory, caps the number of
+# concurrent streams to one endpoint.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -20,7 +22,7 @@ SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000 5000 10000)
 PORT=8086
 MODEL=openai/gpt-4o-mini
-# every stream holds a client socket and an upstream socket in routing
+# every stream holds a client socket in routing (upstream calls share HTTP/2 connections)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 FDS="$(ulimit -n)"
 
@@ -40,7 +42,7 @@ RESULTS=()
 for n in "${SIZES[@]}"; do
   step "routing on :$PORT with -Xmx512m (open files limit $FDS)"
   start_routing streams-routing-$PORT "$PORT" "-XX:+UseSerialGC -Xms64m -Xmx512m" \
-    GATEWAY_UPSTREAM_POOL_SIZE=20000 GATEWAY_UPSTREAM_BULKHEAD=20000 GATEWAY_UPSTREAM_BULKHEAD_QUEUE=20000
+    GATEWAY_UPSTREAM_HTTP2=true GATEWAY_UPSTREAM_BULKHEAD=20000 GATEWAY_UPSTREAM_BULKHEAD_QUEUE=20000
   # one short stream to load the key and warm the path
   node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" 10 "$REPLICA_PID" 100 >/dev/null
   step "$n concurrent streams"
@@ -55,7 +57,7 @@ done
   echo "### Streams run of $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Command: \`flock /tmp/bench.lock bench/streams.sh ${SIZES[*]}\` on $(nproc) cores; routing with"
-  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\`, open files limit $FDS; simulator \`openai\` at ttft 0, 2 tokens/s, 40 tokens."
+  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\` and \`GATEWAY_UPSTREAM_HTTP2=true\`, open files limit $FDS; simulator \`openai\` at ttft 0, 2 tokens/s, 40 tokens."
   echo
   echo "| streams | answered 200 | ended with [DONE] | errors | peak in flight | live heap after full GC (MB) | max heap used (MB) | max RSS (MB) | idle heap / RSS (MB) |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"

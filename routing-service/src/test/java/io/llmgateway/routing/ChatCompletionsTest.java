@@ -37,6 +37,8 @@ class ChatCompletionsTest {
     RedisDataSource redis;
     @Inject
     RedisKeys keys;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @BeforeEach
     void reset() throws InterruptedException {
@@ -167,6 +169,45 @@ class ChatCompletionsTest {
             Thread.sleep(100);
         }
         throw new AssertionError("no usage event for " + id);
+    }
+
+    private double optimistic(String outcome) {
+        return meters.counter("gateway.admission.optimistic", "outcome", outcome).count();
+    }
+
+    @Test
+    void optimisticAdmissionOverlapsTheUpstreamCallButStillRefuses() throws Exception {
+        // a key this replica has not admitted yet waits for its admission
+        double started = optimistic("started");
+        post("sk-optimist", chat("test/model", false)).then().statusCode(200);
+        assertEquals(started, optimistic("started"));
+        // the last admission showed ample room: the next call starts upstream at once and still
+        // carries the admission's rate-limit headers
+        post("sk-optimist", chat("test/model", false)).then().statusCode(200)
+                .header("X-RateLimit-Limit", notNullValue()).header("X-RateLimit-Remaining", notNullValue());
+        assertEquals(started + 1, optimistic("started"));
+
+        // other replicas reserved the whole balance meanwhile: the script refuses; the call already on
+        // its way upstream is cut, the client gets 402 and nothing is billed
+        String pending = keys.accountPending("acct-sk-optimist");
+        redis.value(Long.class).set(pending, 1_000_000_000L); // far above the 100 USD balance
+        double denied = optimistic("denied");
+        try {
+            StubUpstream.MODE.put("alpha", "slow");
+            StubUpstream.MODE.put("beta", "slow");
+            Response refused = post("sk-optimist", chat("test/model", true));
+            refused.then().statusCode(402).body("error.code", equalTo(402));
+            assertEquals(started + 2, optimistic("started"));
+            assertEquals(denied + 1, optimistic("denied"));
+            String generation = refused.header("X-Generation-Id");
+            Thread.sleep(500);
+            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
+                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
+                assertTrue(!msg.payload().get("data").contains(generation), "a refused request is not billed");
+            }
+        } finally {
+            redis.key().del(pending);
+        }
     }
 
     @Test

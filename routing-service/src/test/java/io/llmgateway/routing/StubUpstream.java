@@ -179,7 +179,8 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
             for (JsonObject k : new JsonObject[] { key("sk-good", "inference", "100", null),
                     key("sk-mgmt", "management", "100", null), key("sk-poor", "inference", "0.000001", null),
                     key("sk-slow", "inference", "100", 2), key("sk-sdk", "inference", "100", null),
-                    key("sk-revoke", "inference", "100", null), key("sk-topup", "inference", "100", null) }) {
+                    key("sk-revoke", "inference", "100", null), key("sk-topup", "inference", "100", null),
+                    key("sk-optimist", "inference", "100", null) }) {
                 if (k.getString("key_hash").equals(hash)) {
                     req.response().end(k.encode());
                     return;
@@ -198,6 +199,7 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
         if (path.startsWith("/p/")) {
             String provider = path.split("/")[2];
             CALLS.merge(provider, 1, Integer::sum);
+            CALLS.merge(req.version() + ":" + provider, 1, Integer::sum);
             req.body().onSuccess(body -> upstream(req, provider, new JsonObject(body)));
             return;
         }
@@ -261,7 +263,7 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
         if (mode.equals("slow")) {
             long timer = vertx.setPeriodic(100, t -> req.response().write("data: "
                     + chunk(model, new JsonObject().put("content", " more"), null) + "\n\n"));
-            req.connection().closeHandler(v -> {
+            req.response().closeHandler(v -> { // a closed connection, or a reset HTTP/2 stream
                 vertx.cancelTimer(timer);
                 CALLS.merge("closed:" + model, 1, Integer::sum);
             });

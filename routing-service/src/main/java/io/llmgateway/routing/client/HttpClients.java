@@ -4,18 +4,21 @@ import io.llmgateway.routing.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The two Vert.x HTTP clients of the service. Vert.x keeps one keep-alive connection pool per
- * host:port inside a client, so each upstream host gets its own pool without per-request setup.
+ * The Vert.x HTTP clients of the service. Vert.x keeps one keep-alive connection pool per host:port
+ * inside a client, so each upstream host gets its own pool without per-request setup. Upstream calls
+ * use one client per event loop ({@link PerEventLoop}): a request's upstream connection lives on the
+ * loop that read the request, so its bytes never cross threads.
  */
 @ApplicationScoped
 public class HttpClients {
 
-    private final HttpClient upstream;
+    private final PerEventLoop<HttpClient> upstream;
     private final HttpClient internal;
 
     public HttpClients(Vertx vertx, GatewayConfig config) {
@@ -27,15 +30,22 @@ public class HttpClients {
                 .setKeepAliveTimeout(60)
                 .setTrustAll(false)
                 .setVerifyHost(true);
-        upstream = vertx.createHttpClient(upstreamOptions, new PoolOptions().setHttp1MaxSize(u.poolSize())
-                .setMaxWaitQueueSize(-1));
+        if (u.http2()) {
+            upstreamOptions.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
+                    .setHttp2KeepAliveTimeout(60);
+        }
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(u.poolSize()).setHttp2MaxSize(u.poolSize())
+                .setMaxWaitQueueSize(-1);
+        upstream = new PerEventLoop<>(() -> vertx.createHttpClient(upstreamOptions, pool),
+                vertx.createHttpClient(upstreamOptions, pool));
         HttpClientOptions internalOptions = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout(2000).setKeepAliveTimeout(60);
         internal = vertx.createHttpClient(internalOptions, new PoolOptions().setHttp1MaxSize(64));
     }
 
+    /** The upstream client of the calling event loop. */
     public HttpClient upstream() {
-        return upstream;
+        return upstream.current();
     }
 
     public HttpClient internal() {
@@ -44,7 +54,8 @@ public class HttpClients {
 
     @PreDestroy
     void close() {
-        upstream.close();
+        upstream.close(HttpClient::close);
+        upstream.shared().close();
         internal.close();
     }
 }

@@ -40,6 +40,10 @@ public interface GatewayConfig {
 
     interface RedisSettings {
         Optional<String> prefix();
+
+        /** Connections per event loop for per-request commands (see LoopRedis). */
+        @WithDefault("8")
+        int perLoopPoolSize();
     }
 
     interface Catalog {
@@ -83,6 +87,15 @@ public interface GatewayConfig {
         /** How often summed reservation corrections are written to the pending counters. */
         @WithDefault("100ms")
         Duration settleInterval();
+
+        /**
+         * Optimistic admission: when this replica's last admission of the key showed room for at
+         * least this many more reservations (and a tenth of the key's request limit), the upstream
+         * call starts while the admission script is still on its way, and nothing reaches the client
+         * before it answers. 0 turns it off: every request waits for admission first.
+         */
+        @WithDefault("100")
+        int optimisticHeadroom();
     }
 
     interface Limits {
@@ -149,9 +162,21 @@ public interface GatewayConfig {
         @WithDefault("2s")
         Duration retryAfterMax();
 
-        /** Connections kept per upstream host. */
+        /**
+         * Connections kept per upstream host, per event loop (Quarkus runs two loops per core). With
+         * {@link #http2()} each connection carries many calls, as many as the provider allows.
+         */
         @WithDefault("256")
         int poolSize();
+
+        /**
+         * Speak HTTP/2 to providers (ALPN over TLS, prior knowledge over plain http): concurrent
+         * calls share a few connections instead of holding one socket each, which is what lets one
+         * instance keep 10,000 streams open under a 20,000 open-files limit. Off by default: for short
+         * JSON calls HTTP/1.1 keep-alive costs less CPU per request.
+         */
+        @WithDefault("false")
+        boolean http2();
 
         /** Concurrent calls per endpoint, and how many may queue behind them. */
         @WithDefault("512")
@@ -208,8 +233,12 @@ public interface GatewayConfig {
         @WithDefault("auth,metering")
         java.util.List<String> consumerGroups();
 
-        /** How often entries every group has acknowledged are trimmed from the usage stream (0 = never). */
-        @WithDefault("10s")
+        /**
+         * How often entries every group has acknowledged are trimmed from the usage stream (0 = never).
+         * Often, so each XTRIM frees little: Redis is single-threaded, and trimming 10 s of traffic at
+         * once (30,000 entries at 3,000 req/s) held it for 6.5 ms, in front of every admission.
+         */
+        @WithDefault("1s")
         Duration trimInterval();
     }
 

@@ -3,17 +3,15 @@ package io.llmgateway.routing.service;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.internal.KeyState;
+import io.llmgateway.routing.client.LoopRedis;
 import io.llmgateway.routing.config.GatewayConfig;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate limits and credit reservation in ONE atomic Lua script (one Redis round trip per request,
@@ -53,7 +51,11 @@ public class Admission {
               redis.call('INCRBY', KEYS[4], reservation); redis.call('EXPIRE', KEYS[4], tonumber(ARGV[11]))
               if ARGV[8] == '1' then redis.call('INCRBY', KEYS[5], reservation); redis.call('EXPIRE', KEYS[5], tonumber(ARGV[11])) end
             end
-            return {0, tonumber(ARGV[1]), tonumber(ARGV[1]) - rpm - 1, tonumber(ARGV[5])}
+            local kpAfter = 0
+            if ARGV[8] == '1' then kpAfter = tonumber(redis.call('GET', KEYS[5]) or '0') end
+            local tpmAfter = 0
+            if tpmLimit > 0 then tpmAfter = tpm + tonumber(ARGV[3]) end
+            return {0, tonumber(ARGV[1]), tonumber(ARGV[1]) - rpm - 1, tonumber(ARGV[5]), acct + reservation, kpAfter, tpmAfter}
             """;
 
     /** What admission granted; settle it exactly once. */
@@ -61,12 +63,18 @@ public class Admission {
             long resetSeconds) {
     }
 
-    private final Redis redis;
+    /** What the last granted admission of a key showed: the basis of optimistic admission. */
+    private record Seen(long minute, long remaining, long accountPending, long keyPending, long tokensUsed) {
+    }
+
+    private static final int MAX_SEEN = 100_000;
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final LoopRedis redis;
     private final RedisKeys keys;
     private final GatewayConfig config;
     private final RedisScript admit;
 
-    public Admission(Redis redis, RedisKeys keys, GatewayConfig config) {
+    public Admission(LoopRedis redis, RedisKeys keys, GatewayConfig config) {
         this.redis = redis;
         this.keys = keys;
         this.config = config;
@@ -89,7 +97,7 @@ public class Admission {
         boolean hasLimit = key.limitRemaining() != null;
         String accountPending = keys.accountPending(key.accountId());
         String keyPending = keys.keyPending(key.accountId(), key.keyHash());
-        return admit.run(redis, new String[] { rpmKey, tag + ":tpm:" + minute, tag + ":free:d:" + day, accountPending,
+        return admit.run(redis.current(), new String[] { rpmKey, tag + ":tpm:" + minute, tag + ":free:d:" + day, accountPending,
                 keyPending }, new Object[] { rpm, tpm, tokens, daily, toMinuteEnd, toDayEnd, micros(accountBalance),
                         hasLimit ? "1" : "0", hasLimit ? micros(key.limitRemaining()) : 0, reservationMicros,
                         config.credits().pendingTtlSeconds() })
@@ -100,6 +108,11 @@ public class Admission {
                     long reset = resp.get(3).toLong();
                     switch (code) {
                         case 0:
+                            if (seen.size() >= MAX_SEEN) {
+                                seen.clear(); // bounded; keys simply wait for their next admission again
+                            }
+                            seen.put(key.keyHash(), new Seen(minute, remaining, resp.get(4).toLong(),
+                                    resp.get(5).toLong(), resp.get(6).toLong()));
                             return new Ticket(accountPending, hasLimit ? keyPending : accountPending,
                                     reservationMicros, (int) limit, (int) remaining, reset);
                         case 1, 2, 3: {
@@ -121,6 +134,38 @@ public class Admission {
                                     + " the expected cost of this request.");
                     }
                 });
+    }
+
+    /**
+     * True when this key's last admission on this replica left so much room that this request will
+     * almost surely be admitted too, so its upstream call may start before the script answers: room
+     * for {@code optimistic-headroom} more reservations of this size on the account and key, and for
+     * a tenth of the key's requests and tokens per minute. Free-model requests (a daily limit) always
+     * wait.
+     */
+    public boolean ample(KeyState key, BigDecimal accountBalance, boolean freeModel, long tokens,
+            long reservationMicros) {
+        int factor = config.credits().optimisticHeadroom();
+        Seen last = seen.get(key.keyHash());
+        if (factor <= 0 || last == null || freeModel) {
+            return false;
+        }
+        boolean sameWindow = last.minute() == System.currentTimeMillis() / 60_000; // a new window starts full
+        int rpm = key.rpm() != null && key.rpm() > 0 ? key.rpm() : config.limits().defaultRpm();
+        long remaining = sameWindow ? last.remaining() : rpm;
+        if (remaining < Math.max(16, rpm / 10)) {
+            return false;
+        }
+        int tpm = key.tpm() == null ? 0 : key.tpm();
+        long tokensLeft = tpm - (sameWindow ? last.tokensUsed() : 0);
+        if (tpm > 0 && tokensLeft < Math.max(16 * tokens, tpm / 10)) {
+            return false;
+        }
+        long needed = Math.max(1, reservationMicros) * factor;
+        if (micros(accountBalance) - last.accountPending() < needed) {
+            return false;
+        }
+        return key.limitRemaining() == null || micros(key.limitRemaining()) - last.keyPending() >= needed;
     }
 
     public static long micros(BigDecimal usd) {

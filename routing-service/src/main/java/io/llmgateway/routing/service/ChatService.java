@@ -14,16 +14,22 @@ import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.ChatRequest;
 import io.llmgateway.routing.stream.UsagePublisher;
 import io.opentelemetry.api.trace.Tracer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Entry point of one chat/completions request: key check, parsing, selection and admission, then
- * hands over to an {@link Exchange} that runs the attempts and writes the answer.
+ * hands over to an {@link Exchange} that runs the attempts and writes the answer. The exchange runs
+ * the admission itself: before its first attempt, or, when the key has ample headroom
+ * ({@link Admission#ample}), just after the first attempt went out, so that only its first byte to
+ * the client waits for it.
  */
 @ApplicationScoped
 public class ChatService {
@@ -113,19 +119,12 @@ public class ChatService {
         long tokens = request.promptTokenEstimate() + (request.maxTokens() == null
                 ? config.credits().typicalCompletionTokens()
                 : Math.min(request.maxTokens(), config.credits().typicalCompletionTokens()));
-        admission.admit(key, keyCache.accountBalance(key), free, tokens, reservation).onComplete(ar -> {
-            if (ar.failed()) {
-                fail(ctx, ar.cause() instanceof GatewayException ge ? ge
-                        : new GatewayException(503, "Gateway state store unavailable; retry shortly"));
-                return;
-            }
-            Admission.Ticket ticket = ar.result();
-            ctx.response().putHeader("X-RateLimit-Limit", Integer.toString(ticket.limit()));
-            ctx.response().putHeader("X-RateLimit-Remaining", Integer.toString(Math.max(0, ticket.remaining())));
-            ctx.response().putHeader("X-RateLimit-Reset",
-                    Long.toString((System.currentTimeMillis() / 1000 + ticket.resetSeconds()) * 1000));
-            new Exchange(this, ctx, request, key, candidates, ticket, started, trace).start();
-        });
+        BigDecimal balance = keyCache.accountBalance(key);
+        boolean optimistic = admission.ample(key, balance, free, tokens, reservation);
+        Supplier<Future<Admission.Ticket>> admit = () -> admission.admit(key, balance, free, tokens, reservation)
+                .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
+                        : new GatewayException(503, "Gateway state store unavailable; retry shortly")));
+        new Exchange(this, ctx, request, key, candidates, admit, optimistic, started, trace).start();
     }
 
     public static void fail(RoutingContext ctx, GatewayException e) {

@@ -22,7 +22,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientRequest;
@@ -39,13 +41,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 /**
- * One admitted request, from its first upstream attempt to the usage event. All callbacks run on
- * the request's event-loop context, so the state below needs no locks. Retries and fail-over happen
+ * One request, from its admission and first upstream attempt to the usage event. All callbacks run on
+ * the request's event-loop context, so the state below needs no locks. With optimistic admission the
+ * first attempt starts while the admission script is in flight; nothing is written to the client, and
+ * nothing is settled, before the admission answered ({@link #deliver}). Retries and fail-over happen
  * only until the first token reached the client; after that a failure ends the stream with an error
  * chunk.
  */
@@ -61,7 +66,14 @@ final class Exchange implements StreamSink {
     private final ChatRequest request;
     private final KeyState key;
     private final List<Candidate> candidates;
-    private final Admission.Ticket ticket;
+    private final Supplier<Future<Admission.Ticket>> admission;
+    private final boolean optimistic;
+    /** Null until the admission answered yes. */
+    private Admission.Ticket ticket;
+    /** What reaches the client first, held until the admission answered. */
+    private Runnable deferred;
+    /** The cost of a request that finished (client left) before its admission answered. */
+    private long unsettledMicros;
     private final long started;
     private final Context context;
     private final String generationId;
@@ -97,16 +109,20 @@ final class Exchange implements StreamSink {
     private String upstreamId;
     private String fingerprint;
     private boolean upstreamDone;
+    /** Set when we reset the upstream call ourselves (see {@link #cutUpstream}). */
+    private boolean upstreamCut;
     private HttpClientResponse streaming;
 
     Exchange(ChatService svc, RoutingContext ctx, ChatRequest request, KeyState key, List<Candidate> candidates,
-            Admission.Ticket ticket, long started, io.opentelemetry.context.Context parent) {
+            Supplier<Future<Admission.Ticket>> admission, boolean optimistic, long started,
+            io.opentelemetry.context.Context parent) {
         this.svc = svc;
         this.ctx = ctx;
         this.request = request;
         this.key = key;
         this.candidates = candidates;
-        this.ticket = ticket;
+        this.admission = admission;
+        this.optimistic = optimistic;
         this.started = started;
         this.context = svc.vertx.getOrCreateContext();
         this.generationId = newGenerationId();
@@ -121,7 +137,74 @@ final class Exchange implements StreamSink {
         if (request.stream()) {
             keepaliveTimer = svc.vertx.setTimer(svc.config.stream().firstKeepalive().toMillis(), t -> keepalive());
         }
-        next();
+        if (optimistic) {
+            // the provider's request goes out first: on a busy host, waking Redis with the script
+            // can cost the request's thread its CPU for a while, and the provider's clock should
+            // already be running then
+            svc.meters.optimisticStarted();
+            next();
+            admission.get().onComplete(this::admitted);
+        } else {
+            admission.get().onComplete(ar -> {
+                admitted(ar);
+                if (ticket != null) {
+                    next();
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- admission
+
+    private void admitted(AsyncResult<Admission.Ticket> ar) {
+        if (ar.failed()) {
+            denied(ar.cause() instanceof GatewayException ge ? ge
+                    : new GatewayException(503, "Gateway state store unavailable; retry shortly"));
+            return;
+        }
+        ticket = ar.result();
+        if (finished) {
+            svc.settlements.settle(ticket, unsettledMicros); // the client left before the answer
+            return;
+        }
+        ctx.response().putHeader("X-RateLimit-Limit", Integer.toString(ticket.limit()));
+        ctx.response().putHeader("X-RateLimit-Remaining", Integer.toString(Math.max(0, ticket.remaining())));
+        ctx.response().putHeader("X-RateLimit-Reset",
+                Long.toString((System.currentTimeMillis() / 1000 + ticket.resetSeconds()) * 1000));
+        Runnable first = deferred;
+        deferred = null;
+        if (first != null) {
+            first.run();
+        }
+    }
+
+    /** Refused (rate limit, credits) or not decidable: an attempt in flight is cut and nothing is billed. */
+    private void denied(GatewayException e) {
+        deferred = null;
+        if (finished) {
+            return; // the client left first: nothing was reserved, nothing to settle
+        }
+        finished = true;
+        cancelled = true; // the cut attempt is not the endpoint's fault
+        cancelIdle();
+        if (keepaliveTimer >= 0) {
+            svc.vertx.cancelTimer(keepaliveTimer);
+        }
+        if (upstreamRequest != null) {
+            cutUpstream(upstreamRequest);
+            svc.meters.optimisticDenied();
+        }
+        span.setAttribute("error.type", "admission_" + e.status()).end();
+        ChatService.fail(ctx, e);
+    }
+
+    /** Runs what writes to the client now if admitted, else when the admission answers yes. */
+    private void deliver(Runnable first) {
+        if (ticket != null) {
+            first.run();
+        } else if (!finished) {
+            deferred = first;
+        }
     }
 
     // ---------------------------------------------------------------- attempts
@@ -179,11 +262,21 @@ final class Exchange implements StreamSink {
                 attemptSpan.setAttribute("http.response.status_code", 200).end();
                 svc.health.record(c.endpointId(), true);
                 attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 200, "success", latency, null));
-                active = c;
                 if (request.stream()) {
-                    streamStarted(adapter, (StreamTap) result);
+                    StreamTap tap = (StreamTap) result;
+                    if (ticket == null) {
+                        tap.response.pause(); // held upstream until admitted, not piled up here
+                    }
+                    deliver(() -> {
+                        tap.response.resume();
+                        active = c;
+                        streamStarted(adapter, tap);
+                    });
                 } else {
-                    respond(c, (Completion) result);
+                    deliver(() -> {
+                        active = c;
+                        respond(c, (Completion) result);
+                    });
                 }
                 return;
             }
@@ -283,11 +376,13 @@ final class Exchange implements StreamSink {
                 : svc.config.upstream().responseTimeout().toMillis();
         long ttfb = Math.max(1, Math.min(ttfbConfigured, remainingMs()));
         long sentAt = System.nanoTime();
+        upstreamCut = false;
         long[] timer = new long[] { svc.vertx.setTimer(ttfb, t -> {
-            if (upstreamRequest != null) {
-                upstreamRequest.reset();
-            }
+            // the timeout is the failure; the reset's own error (reported inside reset()) comes second
             fail(result, new AttemptFailure(0, null, -1, true, "no first byte within " + ttfb + " ms"), false);
+            if (upstreamRequest != null) {
+                cutUpstream(upstreamRequest);
+            }
         }) };
         svc.clients.upstream().request(options).onFailure(e -> {
             svc.vertx.cancelTimer(timer[0]);
@@ -455,6 +550,10 @@ final class Exchange implements StreamSink {
         if (finished || firstTokenSent) {
             return;
         }
+        if (ticket == null) { // no status line before the admission answered
+            keepaliveTimer = svc.vertx.setTimer(svc.config.stream().keepaliveInterval().toMillis(), t -> keepalive());
+            return;
+        }
         sendStreamHeaders();
         ctx.response().write(PROCESSING);
         keepaliveTimer = svc.vertx.setTimer(svc.config.stream().keepaliveInterval().toMillis(), t -> keepalive());
@@ -474,7 +573,7 @@ final class Exchange implements StreamSink {
     private void streamStarted(ProviderAdapter adapter, StreamTap tap) {
         HttpClientResponse resp = tap.response;
         if (finished) {
-            resp.request().reset();
+            cutUpstream(resp.request());
             return;
         }
         streaming = resp;
@@ -491,10 +590,7 @@ final class Exchange implements StreamSink {
         });
         long idle = svc.config.upstream().interChunkTimeout().toMillis();
         long total = svc.config.upstream().totalTimeout().toMillis();
-        long totalTimer = svc.vertx.setTimer(total, t -> {
-            resp.request().reset();
-            fail("stream exceeded " + total + " ms");
-        });
+        long totalTimer = svc.vertx.setTimer(total, t -> fail("stream exceeded " + total + " ms"));
         resetIdle(resp, idle);
         tap.attach(new StreamTap.Listener() {
             @Override
@@ -526,19 +622,25 @@ final class Exchange implements StreamSink {
             public void error(Throwable error) {
                 svc.vertx.cancelTimer(totalTimer);
                 cancelIdle();
-                if (!upstreamDone) {
+                if (!upstreamDone && !upstreamCut) {
                     fail("upstream connection lost mid-stream");
                 }
             }
         });
     }
 
+    /**
+     * Cuts the upstream call. Its connection lives on this event loop, so Vert.x may report the
+     * reset's own error inside this call: that error is ours, not the provider's, and is ignored.
+     */
+    private void cutUpstream(HttpClientRequest upstream) {
+        upstreamCut = true;
+        upstream.reset();
+    }
+
     private void resetIdle(HttpClientResponse resp, long idle) {
         cancelIdle();
-        idleTimer = svc.vertx.setTimer(idle, t -> {
-            resp.request().reset();
-            fail("provider stalled for " + idle + " ms");
-        });
+        idleTimer = svc.vertx.setTimer(idle, t -> fail("provider stalled for " + idle + " ms"));
     }
 
     private void cancelIdle() {
@@ -677,7 +779,7 @@ final class Exchange implements StreamSink {
         }
         cancelIdle();
         if (upstreamRequest != null) {
-            upstreamRequest.reset();
+            cutUpstream(upstreamRequest);
         }
         TokenUsage u = usageOrEstimate();
         BigDecimal cost = Pricer.cost(active, u);
@@ -720,7 +822,7 @@ final class Exchange implements StreamSink {
         }
         cancelled = true;
         if (upstreamRequest != null) {
-            upstreamRequest.reset();
+            cutUpstream(upstreamRequest);
         }
         if (active != null && request.stream()) {
             TokenUsage u = usageOrEstimate();
@@ -755,6 +857,10 @@ final class Exchange implements StreamSink {
 
     private void giveUp(GatewayException e) {
         if (finished) {
+            return;
+        }
+        if (ticket == null) {
+            deliver(() -> giveUp(e)); // a refused admission answers instead
             return;
         }
         if (request.stream() && headersSent) {
@@ -808,7 +914,11 @@ final class Exchange implements StreamSink {
             svc.vertx.cancelTimer(keepaliveTimer);
         }
         long costMicros = Admission.micros(cost);
-        svc.settlements.settle(ticket, costMicros);
+        if (ticket != null) {
+            svc.settlements.settle(ticket, costMicros);
+        } else {
+            unsettledMicros = costMicros; // settled when the admission answers
+        }
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         long genMs = firstByteNanos > 0 ? (System.nanoTime() - firstByteNanos) / 1_000_000 : 0;
         UsageEvent event = new UsageEvent(generationId, created, key.keyHash(), key.accountId(), request.models().get(0),

@@ -48,10 +48,24 @@ public class RequestMeters {
     private final MeterRegistry registry;
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
     private final Timer overhead;
+    private final Counter optimisticStarted;
+    private final Counter optimisticDenied;
 
     public RequestMeters(MeterRegistry registry) {
         this.registry = registry;
         this.overhead = registry.timer("gateway.overhead");
+        this.optimisticStarted = registry.counter("gateway.admission.optimistic", "outcome", "started");
+        this.optimisticDenied = registry.counter("gateway.admission.optimistic", "outcome", "denied");
+    }
+
+    /** A request whose upstream call started before its admission answered. */
+    public void optimisticStarted() {
+        optimisticStarted.increment();
+    }
+
+    /** ...and whose admission then refused it: its upstream call was cut, nothing was billed. */
+    public void optimisticDenied() {
+        optimisticDenied.increment();
     }
 
     /** One finished request; {@code ttftMillis} is null when no token was streamed. */

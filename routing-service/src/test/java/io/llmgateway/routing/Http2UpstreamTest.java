@@ -1,0 +1,96 @@
+package io.llmgateway.routing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmgateway.routing.service.CatalogCache;
+import io.llmgateway.testsupport.RealInfrastructure;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** gateway.upstream.http2: calls to providers share HTTP/2 connections (prior knowledge over http). */
+@QuarkusTest
+@TestProfile(Http2UpstreamTest.Http2.class)
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
+@WithTestResource(StubUpstream.class)
+class Http2UpstreamTest {
+
+    public static class Http2 implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.upstream.http2", "true");
+        }
+    }
+
+    @Inject
+    CatalogCache catalog;
+
+    @BeforeEach
+    void reset() throws InterruptedException {
+        StubUpstream.MODE.clear();
+        StubUpstream.CALLS.clear();
+        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static String chat(boolean stream) {
+        return "{\"model\":\"test/model\",\"stream\":" + stream + ",\"provider\":{\"order\":[\"alpha\"],\"allow_fallbacks\":false},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    }
+
+    @Test
+    void jsonAndStreamsTravelOverHttp2() throws Exception {
+        given().header("Authorization", "Bearer sk-good").contentType("application/json").body(chat(false))
+                .post("/api/v1/chat/completions").then().statusCode(200)
+                .body("choices[0].message.content", equalTo("Hello there"));
+        // concurrent streams multiplexed on the same connections
+        List<CompletableFuture<String>> streams = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            streams.add(CompletableFuture.supplyAsync(() -> given().header("Authorization", "Bearer sk-good")
+                    .contentType("application/json").body(chat(true)).post("/api/v1/chat/completions").then()
+                    .statusCode(200).extract().asString()));
+        }
+        for (CompletableFuture<String> s : streams) {
+            String body = s.get();
+            assertTrue(body.contains("\"content\":\" there\"") && body.trim().endsWith("data: [DONE]"), body);
+        }
+        assertEquals(9, StubUpstream.CALLS.getOrDefault("HTTP_2:alpha", 0), StubUpstream.CALLS.toString());
+    }
+
+    @Test
+    void aClientThatLeavesResetsOnlyItsOwnHttp2Stream() throws Exception {
+        StubUpstream.MODE.put("alpha", "slow");
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            String body = chat(true);
+            socket.getOutputStream().write(("POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer sk-good\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body).getBytes());
+            byte[] buf = new byte[4096];
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains(" more")) {
+                seen.append(new String(buf, 0, socket.getInputStream().read(buf)));
+            }
+        }
+        for (int i = 0; i < 50 && StubUpstream.CALLS.keySet().stream().noneMatch(k -> k.startsWith("closed:")); i++) {
+            Thread.sleep(50);
+        }
+        StubUpstream.MODE.clear();
+        // the shared connection still serves the next call
+        given().header("Authorization", "Bearer sk-good").contentType("application/json").body(chat(false))
+                .post("/api/v1/chat/completions").then().statusCode(200);
+        assertTrue(StubUpstream.CALLS.keySet().stream().anyMatch(k -> k.startsWith("closed:")), StubUpstream.CALLS.toString());
+    }
+}
