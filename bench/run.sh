@@ -181,7 +181,8 @@ if [[ "$PORTKEY" == 1 ]]; then
 fi
 
 step "measuring streaming time to first token (bench/ttft.mjs)"
-TTFT="$(node "$ROOT/bench/ttft.mjs" "$SIM" "$GATEWAY" "$BENCH_KEY" "$PROVIDER" "$UPSTREAM_MODEL" "$GATEWAY_MODEL" 2>&1 || true)"
+TTFT="$(node "$ROOT/bench/ttft.mjs" "$SIM" "$GATEWAY" "$BENCH_KEY" "$PROVIDER" "$UPSTREAM_MODEL" "$GATEWAY_MODEL" \
+  "http://127.0.0.1:$NGINX_PORT" 2>&1 || true)"
 echo "$TTFT"
 
 # ------------------------------------------------------------------ report

@@ -1,7 +1,9 @@
 // Streaming overhead: time to first token and inter-chunk gaps, straight to the simulator and
 // through the gateway, N sequential streams each (one at a time, so nothing but the proxy differs).
-// usage: node bench/ttft.mjs SIMULATOR_URL GATEWAY_URL KEY PROVIDER UPSTREAM_MODEL GATEWAY_MODEL
-const [sim, gateway, key, provider, upstreamModel, gatewayModel] = process.argv.slice(2);
+// With NGINX_URL (a plain reverse proxy in front of the simulator) the same streams go through it too,
+// as the floor any proxy pays in this mode (one stream at a time: the proxy idles between streams).
+// usage: node bench/ttft.mjs SIMULATOR_URL GATEWAY_URL KEY PROVIDER UPSTREAM_MODEL GATEWAY_MODEL [NGINX_URL]
+const [sim, gateway, key, provider, upstreamModel, gatewayModel, nginx] = process.argv.slice(2);
 const N = Number(process.env.TTFT_STREAMS || 40);
 
 await fetch(`${sim}/sim/providers/${provider}`, {
@@ -59,6 +61,10 @@ try {
     { provider: { only: [provider] } });
   const f = (x) => x.toFixed(2);
   console.log(`streams: ${N} each, simulator ttft 50 ms, 200 tokens/s, 40 tokens`);
+  if (nginx) {
+    const floor = await series(`${nginx}/p/${provider}/v1/chat/completions`, upstreamModel, {});
+    console.log(`TTFT ms      nginx p50 ${f(pct(floor.ttfts, 50))} p99 ${f(pct(floor.ttfts, 99))} | added p50 ${f(pct(floor.ttfts, 50) - pct(direct.ttfts, 50))} p99 ${f(pct(floor.ttfts, 99) - pct(direct.ttfts, 99))}`);
+  }
   console.log(`TTFT ms      direct p50 ${f(pct(direct.ttfts, 50))} p99 ${f(pct(direct.ttfts, 99))} | gateway p50 ${f(pct(via.ttfts, 50))} p99 ${f(pct(via.ttfts, 99))} | added p50 ${f(pct(via.ttfts, 50) - pct(direct.ttfts, 50))} p99 ${f(pct(via.ttfts, 99) - pct(direct.ttfts, 99))}`);
   console.log(`chunk gap ms direct stddev ${f(stddev(direct.gaps))} | gateway stddev ${f(stddev(via.gaps))} | added jitter ${f(stddev(via.gaps) - stddev(direct.gaps))}`);
 } finally {

@@ -133,22 +133,11 @@ class ChatCompletionsTest {
     void clientDisconnectCancelsUpstreamAndIsBilledAsCancelled() throws Exception {
         StubUpstream.MODE.put("alpha", "slow");
         StubUpstream.MODE.put("beta", "slow");
-        String generation;
-        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
-            String body = chat("test/model", true);
-            socket.getOutputStream().write(("POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                    + "Authorization: Bearer sk-good\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length() + "\r\n\r\n" + body).getBytes());
-            byte[] buf = new byte[4096];
-            StringBuilder seen = new StringBuilder();
-            while (!seen.toString().contains(" more")) {
-                int n = socket.getInputStream().read(buf);
-                seen.append(new String(buf, 0, n));
-            }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("gen-\\d+-[A-Za-z0-9]{20}").matcher(seen);
-            assertTrue(m.find());
-            generation = m.group();
-        }
+        String seen = LeavingClient.streamUntil(io.restassured.RestAssured.port, "sk-good", chat("test/model", true),
+                " more");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("gen-\\d+-[A-Za-z0-9]{20}").matcher(seen);
+        assertTrue(m.find());
+        String generation = m.group();
         String event = usageEvent(generation);
         assertTrue(event.contains("\"cancelled\":true") && event.contains("\"status\":\"cancelled\""), event);
         assertTrue(event.contains("\"tokens_estimated\":true"), event);

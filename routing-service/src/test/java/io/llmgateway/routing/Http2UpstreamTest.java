@@ -73,17 +73,7 @@ class Http2UpstreamTest {
     @Test
     void aClientThatLeavesResetsOnlyItsOwnHttp2Stream() throws Exception {
         StubUpstream.MODE.put("alpha", "slow");
-        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
-            String body = chat(true);
-            socket.getOutputStream().write(("POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                    + "Authorization: Bearer sk-good\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length() + "\r\n\r\n" + body).getBytes());
-            byte[] buf = new byte[4096];
-            StringBuilder seen = new StringBuilder();
-            while (!seen.toString().contains(" more")) {
-                seen.append(new String(buf, 0, socket.getInputStream().read(buf)));
-            }
-        }
+        LeavingClient.streamUntil(io.restassured.RestAssured.port, "sk-good", chat(true), " more");
         for (int i = 0; i < 50 && StubUpstream.CALLS.keySet().stream().noneMatch(k -> k.startsWith("closed:")); i++) {
             Thread.sleep(50);
         }
