@@ -188,6 +188,9 @@ class ChatCompletionsTest {
             refused.then().statusCode(402).body("error.code", equalTo(402));
             assertEquals(started + 2, optimistic("started"));
             assertEquals(denied + 1, optimistic("denied"));
+            // after a refusal the key waits for its admission again: no more calls cut upstream
+            post("sk-optimist", chat("test/model", false)).then().statusCode(402);
+            assertEquals(started + 2, optimistic("started"));
             String generation = refused.header("X-Generation-Id");
             Thread.sleep(500);
             for (var msg : redis.stream(String.class).xrange(keys.usageStream(),

@@ -106,6 +106,11 @@ public class Admission {
                     long limit = resp.get(1).toLong();
                     long remaining = resp.get(2).toLong();
                     long reset = resp.get(3).toLong();
+                    if (code != 0) {
+                        // refused: this key's next requests wait for their admission again, so a key
+                        // at its limit never sends provider calls that are cut right after
+                        seen.remove(key.keyHash());
+                    }
                     switch (code) {
                         case 0:
                             if (seen.size() >= MAX_SEEN) {
