@@ -216,6 +216,24 @@ class UsageDebitTest {
     }
 
     @Test
+    void eventsArrivingOneByOneShareTransactions() throws Exception {
+        // 15 ms apart, longer than a settlement here: without the linger (gateway.usage.linger=0) each read
+        // brings one entry, 30-40 transactions for 40 events; with 50 ms about 10
+        Api.Account account = Api.account("10");
+        int n = 40;
+        for (int i = 0; i < n; i++) {
+            publish(usage("gen-12-" + UUID.randomUUID(), account.id(), null, "0.01", 10_000));
+            Thread.sleep(15);
+        }
+        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("9.6")) == 0 ? true : null);
+        // a batch's debits carry the batch's one timestamp
+        long transactions = query("SELECT COUNT(DISTINCT created_at) FROM ledger_entries WHERE account_id = ?"
+                + " AND generation_id IS NOT NULL", account.id()).longValue();
+        assertTrue(transactions <= n / 2, transactions + " transactions for " + n + " events");
+        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+    }
+
+    @Test
     void consumerNamesAreUniquePerProcess() {
         UsageConsumer consumer = io.quarkus.arc.Arc.container().instance(UsageConsumer.class).get();
         assertTrue(consumer.consumerName().matches(".+-[0-9a-f]{8}"), consumer.consumerName());

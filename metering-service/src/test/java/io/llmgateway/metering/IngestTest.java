@@ -111,6 +111,23 @@ class IngestTest {
     }
 
     @Test
+    void eventsArrivingOneByOneShareTransactions() throws InterruptedException {
+        // 5 ms apart: without the linger (gateway.ingest.linger=0) one of the two workers is waiting in
+        // XREADGROUP for nearly every event, 25-35 transactions for 40 events; with 50 ms about 13
+        String account = TestSupport.newAccount();
+        int n = 40;
+        for (int i = 0; i < n; i++) {
+            publish(redis, keys, ok(account, "k", "openai/gpt-4o", "openai", now(), "0.01"));
+            Thread.sleep(5);
+        }
+        await("all stored", () -> count("SELECT count(*) FROM generations WHERE account_id = '" + account + "'") == n);
+        awaitNoPending();
+        // ingested_at defaults to now(), the transaction's start
+        long transactions = count("SELECT count(DISTINCT ingested_at) FROM generations WHERE account_id = '" + account + "'");
+        assertTrue(transactions <= n / 2, transactions + " transactions for " + n + " events");
+    }
+
+    @Test
     void minuteBucketsEqualARecomputationFromRawGenerations() {
         String account = TestSupport.newAccount();
         Random random = new Random(42);

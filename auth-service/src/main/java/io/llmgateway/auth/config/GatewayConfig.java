@@ -43,6 +43,15 @@ public interface GatewayConfig {
         int batch();
 
         /**
+         * After a read that returned fewer than {@link #batch()} entries, how long to wait before the next read so
+         * that it gathers what arrives meanwhile: at a low request rate every read would otherwise bring one or
+         * two entries, each paying a transaction and key events, CPU the request path needs on a small node. A
+         * full batch is read again at once, so a backlog is not slowed. {@code 0} reads at once.
+         */
+        @WithDefault("50ms")
+        Duration linger();
+
+        /**
          * Deliveries after which an entry the database keeps rejecting is dead-lettered instead of retried.
          * Entries that fail because PostgreSQL or Redis is unreachable are never capped: they wait.
          */

@@ -41,15 +41,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Consumer group {@code auth} on the usage stream. Runs on its own thread because XREADGROUP BLOCK
  * blocks, never on the event loop. Each read batch (up to {@code gateway.usage.batch} entries) is settled
  * in one transaction by {@link SpendService}, run on a Vert.x context and awaited here; its entries are
- * XACKed together, in one call, only after the commit, so a crash leaves them pending. Pending entries idle
- * longer than {@code gateway.usage.claim-min-idle} are taken over with XAUTOCLAIM, whichever process held
- * them; one the database keeps rejecting is dead-lettered after {@code gateway.usage.max-deliveries}.
+ * XACKed together, in one call, only after the commit, so a crash leaves them pending. A read that was not
+ * full is followed by a pause of {@code gateway.usage.linger}, so that at a low rate batches still hold
+ * several entries instead of one transaction per request. Pending entries idle longer than
+ * {@code gateway.usage.claim-min-idle} are taken over with XAUTOCLAIM, whichever process held them; one the
+ * database keeps rejecting is dead-lettered after {@code gateway.usage.max-deliveries}.
  * Each entry gets a CONSUMER span continuing the producer's trace from the entry's {@code traceparent}; it
  * is the trace of the key events its debit led to and ends after the XACK, with error status when the entry
  * failed. A batch span, child of the first entry's span and linked to the others, covers the transaction.
@@ -95,6 +99,7 @@ public class UsageConsumer {
     private final Tracer tracer;
     private final String consumer;
     private final Counter debited;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
@@ -124,6 +129,7 @@ public class UsageConsumer {
 
     void onStop(@Observes ShutdownEvent event) {
         running = false;
+        stopping.countDown();
         if (thread != null) {
             try {
                 thread.join(config.block().toMillis() + 2_000);
@@ -156,6 +162,9 @@ public class UsageConsumer {
                         new XReadGroupArgs().count(config.batch()).block(config.block()));
                 if (!messages.isEmpty()) {
                     handleBatch(stream, messages, Map.of()); // first delivery of each
+                    if (messages.size() < config.batch()) {
+                        linger();
+                    }
                 }
             } catch (Exception e) {
                 if (!running) {
@@ -437,6 +446,18 @@ public class UsageConsumer {
             this.message = message;
             this.span = span;
             this.deliveries = deliveries;
+        }
+    }
+
+    /**
+     * Lets the next read gather the entries that arrive meanwhile, so a low request rate costs one transaction
+     * per linger instead of one per request. Shutdown ends it at once.
+     */
+    private void linger() {
+        try {
+            stopping.await(config.linger().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -53,6 +53,15 @@ public interface MeteringConfig {
         @WithDefault("2000")
         int batchSize();
 
+        /**
+         * After a read that returned fewer than {@link #batchSize()} entries, how long a worker waits before its
+         * next read so that it gathers what arrives meanwhile: at a low rate every read would otherwise bring one
+         * or two entries, each paying a transaction, CPU the request path needs on a small node. Batches that
+         * commit meanwhile are acknowledged at once; a full batch is read again at once. {@code 0} reads at once.
+         */
+        @WithDefault("50ms")
+        Duration linger();
+
         /** Consumer threads in this process, each with its own consumer name and transaction. */
         @WithDefault("2")
         int workers();

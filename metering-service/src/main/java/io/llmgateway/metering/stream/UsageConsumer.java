@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,7 +49,9 @@ import org.jboss.logging.Logger;
  * the commit XACKs it; a crash before the XACK leaves the entries pending and another consumer reclaims
  * them with XAUTOCLAIM, where the generation-id conflict makes the replay count nothing twice. The worker
  * is pipelined: while up to {@code max-in-flight} transactions run, it already reads and parses the next
- * batch, so Redis round trips and JSON parsing overlap the database work instead of adding to it.
+ * batch, so Redis round trips and JSON parsing overlap the database work instead of adding to it. After a
+ * read that was not full the worker lingers ({@code linger}) before reading again, so that at a low rate a
+ * batch still holds several events instead of one transaction per request.
  */
 @ApplicationScoped
 public class UsageConsumer {
@@ -81,6 +84,7 @@ public class UsageConsumer {
     private final Timer batchTimer;
     private final AtomicLong lagSeconds = new AtomicLong();
     private final List<Thread> workers = new ArrayList<>();
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
 
     public UsageConsumer(RedisDataSource redis, RedisKeys keys, UsageEntryParser parser, UsageBatchWriter writer,
@@ -124,6 +128,7 @@ public class UsageConsumer {
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
+        stopping.countDown();
         for (Thread t : workers) {
             try {
                 t.join(config.ingest().block().toMillis() + 2000);
@@ -169,6 +174,9 @@ public class UsageConsumer {
                         inFlight.isEmpty() ? waiting : polling);
                 if (!batch.isEmpty()) {
                     inFlight.add(submit(batch));
+                    if (batch.size() < config.ingest().batchSize()) {
+                        linger(inFlight);
+                    }
                 } else if (!inFlight.isEmpty()) {
                     finish(inFlight.poll());
                 }
@@ -190,6 +198,30 @@ public class UsageConsumer {
             } catch (Exception e) {
                 LOG.warnf("usage consumer %s stopping: %s", consumer, e.toString());
             }
+        }
+    }
+
+    /**
+     * Delays only the next read, so that it gathers what arrives meanwhile: a low rate then costs one
+     * transaction per linger instead of one per event. A batch that commits during the wait is acknowledged
+     * then, not after it; shutdown ends the wait at once when nothing is in flight (in-flight batches are
+     * awaited on the way out anyway).
+     */
+    private void linger(Deque<InFlight> inFlight) throws InterruptedException {
+        long deadline = System.nanoTime() + config.ingest().linger().toNanos();
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            if (inFlight.isEmpty()) {
+                stopping.await(left, TimeUnit.NANOSECONDS);
+                return;
+            }
+            try {
+                inFlight.peek().result().get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return;
+            } catch (ExecutionException e) {
+                // finish reports the failure and acknowledges what it can
+            }
+            finish(inFlight.poll());
         }
     }
 
