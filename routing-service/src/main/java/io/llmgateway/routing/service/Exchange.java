@@ -190,9 +190,11 @@ final class Exchange implements StreamSink {
         if (keepaliveTimer >= 0) {
             svc.vertx.cancelTimer(keepaliveTimer);
         }
-        if (upstreamRequest != null) {
-            cutUpstream(upstreamRequest);
+        if (optimistic) {
             svc.meters.optimisticDenied();
+        }
+        if (upstreamRequest != null) {
+            cutUpstream(upstreamRequest); // a call still waiting for a connection stops in send()
         }
         span.setAttribute("error.type", "admission_" + e.status()).end();
         ChatService.fail(ctx, e);
@@ -388,6 +390,12 @@ final class Exchange implements StreamSink {
             svc.vertx.cancelTimer(timer[0]);
             fail(result, new AttemptFailure(0, null, -1, false, "connection failed: " + e.getMessage()), localExhaustion(e));
         }).onSuccess(req -> {
+            if (finished) { // refused or abandoned while this call waited for a connection: never send it
+                svc.vertx.cancelTimer(timer[0]);
+                req.reset();
+                fail(result, new AttemptFailure(0, null, -1, false, "request ended before sending"), true);
+                return;
+            }
             upstreamRequest = req;
             req.exceptionHandler(e -> {
                 svc.vertx.cancelTimer(timer[0]);
