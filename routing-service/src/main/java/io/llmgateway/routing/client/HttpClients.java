@@ -31,8 +31,10 @@ public class HttpClients {
                 .setTrustAll(false)
                 .setVerifyHost(true);
         if (u.http2()) {
+            // a stream paused for a slow client keeps its unread bytes in the connection's window: a
+            // large one keeps it from stalling the other streams on the same connection
             upstreamOptions.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
-                    .setHttp2KeepAliveTimeout(60);
+                    .setHttp2KeepAliveTimeout(60).setHttp2ConnectionWindowSize(32 * 1024 * 1024);
         }
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(u.poolSize()).setHttp2MaxSize(u.poolSize())
                 .setMaxWaitQueueSize(-1);

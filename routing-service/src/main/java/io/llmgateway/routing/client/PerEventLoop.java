@@ -37,14 +37,24 @@ public final class PerEventLoop<T> {
             return mine;
         }
         Context context = Vertx.currentContext();
-        if (!(context instanceof ContextInternal internal) || !Context.isOnEventLoopThread()
-                || !context.isEventLoopContext()) {
+        if (!(context instanceof ContextInternal internal) || !context.isEventLoopContext()
+                || !internal.nettyEventLoop().inEventLoop()) {
             return shared;
         }
         // made inside the loop's base context, not the request's duplicate, so connections never
         // carry one request's context data (trace, MDC) into the next
         Object[] box = new Object[1];
-        internal.unwrap().dispatch(v -> box[0] = factory.get());
+        RuntimeException[] failure = new RuntimeException[1];
+        internal.unwrap().dispatch(v -> {
+            try {
+                box[0] = factory.get();
+            } catch (RuntimeException e) {
+                failure[0] = e; // dispatch would only log it
+            }
+        });
+        if (failure[0] != null || box[0] == null) {
+            throw failure[0] != null ? failure[0] : new IllegalStateException("no client made for this event loop");
+        }
         @SuppressWarnings("unchecked")
         T created = (T) box[0];
         local.set(created);

@@ -68,6 +68,9 @@ public class Admission {
     }
 
     private static final int MAX_SEEN = 100_000;
+    /** After a failed script call (Redis down or slow), every request waits for admission for a while. */
+    private static final long OPTIMISM_PAUSE_NANOS = 5_000_000_000L;
+    private volatile long optimismPausedUntil = System.nanoTime();
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final LoopRedis redis;
     private final RedisKeys keys;
@@ -101,6 +104,7 @@ public class Admission {
                 keyPending }, new Object[] { rpm, tpm, tokens, daily, toMinuteEnd, toDayEnd, micros(accountBalance),
                         hasLimit ? "1" : "0", hasLimit ? micros(key.limitRemaining()) : 0, reservationMicros,
                         config.credits().pendingTtlSeconds() })
+                .onFailure(e -> optimismPausedUntil = System.nanoTime() + OPTIMISM_PAUSE_NANOS)
                 .map(resp -> {
                     int code = resp.get(0).toInteger();
                     long limit = resp.get(1).toLong();
@@ -152,8 +156,8 @@ public class Admission {
             long reservationMicros) {
         int factor = config.credits().optimisticHeadroom();
         Seen last = seen.get(key.keyHash());
-        if (factor <= 0 || last == null || freeModel) {
-            return false;
+        if (factor <= 0 || last == null || freeModel || System.nanoTime() - optimismPausedUntil < 0) {
+            return false; // while Redis fails, an early provider call would only be cut again
         }
         boolean sameWindow = last.minute() == System.currentTimeMillis() / 60_000; // a new window starts full
         int rpm = key.rpm() != null && key.rpm() > 0 ? key.rpm() : config.limits().defaultRpm();

@@ -143,9 +143,9 @@ final class Exchange implements StreamSink {
             // already be running then
             svc.meters.optimisticStarted();
             next();
-            admission.get().onComplete(this::admitted);
+            admission().onComplete(this::admitted);
         } else {
-            admission.get().onComplete(ar -> {
+            admission().onComplete(ar -> {
                 admitted(ar);
                 if (ticket != null) {
                     next();
@@ -155,6 +155,14 @@ final class Exchange implements StreamSink {
     }
 
     // ---------------------------------------------------------------- admission
+
+    private Future<Admission.Ticket> admission() {
+        try {
+            return admission.get();
+        } catch (RuntimeException e) { // never leave a started attempt without an answer
+            return Future.failedFuture(new GatewayException(503, "Gateway state store unavailable; retry shortly"));
+        }
+    }
 
     private void admitted(AsyncResult<Admission.Ticket> ar) {
         if (ar.failed()) {
@@ -390,7 +398,8 @@ final class Exchange implements StreamSink {
             svc.vertx.cancelTimer(timer[0]);
             fail(result, new AttemptFailure(0, null, -1, false, "connection failed: " + e.getMessage()), localExhaustion(e));
         }).onSuccess(req -> {
-            if (finished) { // refused or abandoned while this call waited for a connection: never send it
+            if (finished || result.isDone()) {
+                // refused, abandoned or timed out while this call waited for a connection: never send it
                 svc.vertx.cancelTimer(timer[0]);
                 req.reset();
                 fail(result, new AttemptFailure(0, null, -1, false, "request ended before sending"), true);
@@ -409,6 +418,7 @@ final class Exchange implements StreamSink {
                 if (status >= 300 || !request.stream()) {
                     resp.body().onComplete(ar -> {
                         svc.vertx.cancelTimer(timer[0]);
+                        released(req); // answered: its connection may already serve another request
                         upstreamNanos += System.nanoTime() - sentAt;
                         if (ar.failed()) {
                             fail(result, new AttemptFailure(0, null, -1, false,
@@ -439,6 +449,7 @@ final class Exchange implements StreamSink {
                     result.complete(tap[0]);
                 }, () -> {
                     svc.vertx.cancelTimer(timer[0]);
+                    released(req);
                     fail(result, new AttemptFailure(502, null, -1, false, "upstream ended without data"), false);
                 }, e -> {
                     svc.vertx.cancelTimer(timer[0]);
@@ -598,7 +609,12 @@ final class Exchange implements StreamSink {
         });
         long idle = svc.config.upstream().interChunkTimeout().toMillis();
         long total = svc.config.upstream().totalTimeout().toMillis();
-        long totalTimer = svc.vertx.setTimer(total, t -> fail("stream exceeded " + total + " ms"));
+        long totalTimer = svc.vertx.setTimer(total, t -> {
+            if (finished && upstreamRequest != null) {
+                cutUpstream(upstreamRequest); // [DONE] came, but the provider never closed the stream
+            }
+            fail("stream exceeded " + total + " ms");
+        });
         resetIdle(resp, idle);
         tap.attach(new StreamTap.Listener() {
             @Override
@@ -619,6 +635,7 @@ final class Exchange implements StreamSink {
             @Override
             public void end() {
                 svc.vertx.cancelTimer(totalTimer);
+                released(resp.request());
                 cancelIdle();
                 parser.end();
                 if (!finished) {
@@ -644,6 +661,16 @@ final class Exchange implements StreamSink {
     private void cutUpstream(HttpClientRequest upstream) {
         upstreamCut = true;
         upstream.reset();
+    }
+
+    /**
+     * Forgets a call whose answer was read to the end. Resetting it later would close its HTTP/1.1
+     * connection, which the pool may by then have lent to another request.
+     */
+    private void released(HttpClientRequest upstream) {
+        if (upstreamRequest == upstream) {
+            upstreamRequest = null;
+        }
     }
 
     private void resetIdle(HttpClientResponse resp, long idle) {
