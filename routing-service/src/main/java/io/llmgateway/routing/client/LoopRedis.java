@@ -21,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class LoopRedis {
 
+    private final Redis shared;
+    /** Null for cluster or sentinel set-ups, which keep the shared client. */
     private final PerEventLoop<Redis> clients;
 
     public LoopRedis(Vertx vertx, Redis shared, @ConfigProperty(name = "quarkus.redis.hosts") List<String> hosts,
@@ -30,20 +32,19 @@ public class LoopRedis {
         RedisOptions options = new RedisOptions().setType(RedisClientType.STANDALONE)
                 .setConnectionString(hosts.get(0)).setMaxPoolSize(config.redis().perLoopPoolSize()).setMaxPoolWaiting(4096)
                 .setMaxWaitingHandlers(4096);
-        this.clients = new PerEventLoop<>(standalone ? () -> Redis.createClient(vertx, options) : () -> shared, shared);
+        this.shared = shared;
+        this.clients = standalone ? new PerEventLoop<>(() -> Redis.createClient(vertx, options), shared) : null;
     }
 
     /** The calling event loop's client (the shared one off the event loops). */
     public Redis current() {
-        return clients.current();
+        return clients == null ? shared : clients.current();
     }
 
     @PreDestroy
     void close() {
-        clients.close(c -> {
-            if (c != clients.shared()) {
-                c.close();
-            }
-        });
+        if (clients != null) {
+            clients.close(Redis::close);
+        }
     }
 }

@@ -121,9 +121,8 @@ public class ChatService {
                 : Math.min(request.maxTokens(), config.credits().typicalCompletionTokens()));
         BigDecimal balance = keyCache.accountBalance(key);
         boolean optimistic = admission.ample(key, balance, free, tokens, reservation);
-        Supplier<Future<Admission.Ticket>> admit = () -> admission.admit(key, balance, free, tokens, reservation)
-                .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
-                        : new GatewayException(503, "Gateway state store unavailable; retry shortly")));
+        // Exchange.admitted turns any failure that is not a GatewayException into 503
+        Supplier<Future<Admission.Ticket>> admit = () -> admission.admit(key, balance, free, tokens, reservation);
         new Exchange(this, ctx, request, key, candidates, admit, optimistic, started, trace).start();
     }
 
