@@ -14,48 +14,61 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rate limits and credit reservation in ONE atomic Lua script (one Redis round trip per request,
- * correct across any number of replicas). Limits are fixed one-minute windows (requests and
+ * Rate limits and credit reservation in ONE atomic Lua script (at most one Redis round trip per
+ * request, correct across any number of replicas; a busy key's requests of one event-loop turn share
+ * one script run, see {@link RedisScript}). Limits are fixed one-minute windows (requests and
  * tokens per key) plus a per-day window for {@code :free} models; credits: the expected cost is
  * reserved on the account and key pending counters when available credit covers it.
  */
 @ApplicationScoped
 public class Admission {
 
-    // KEYS: 1 rpm counter, 2 tpm counter, 3 daily counter, 4 account pending, 5 key pending
-    // ARGV: 1 rpm limit, 2 tpm limit (0 = none), 3 tokens, 4 daily limit (0 = none), 5 seconds to minute end,
-    //       6 seconds to day end, 7 balance micros, 8 has key limit, 9 key remaining micros, 10 reservation,
-    //       11 pending ttl
-    private static final String SCRIPT = """
-            local rpm = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if rpm + 1 > tonumber(ARGV[1]) then return {1, tonumber(ARGV[1]), 0, tonumber(ARGV[5])} end
-            local tpmLimit = tonumber(ARGV[2])
-            local tpm = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if tpmLimit > 0 and tpm + tonumber(ARGV[3]) > tpmLimit then return {2, tpmLimit, math.max(0, tpmLimit - tpm), tonumber(ARGV[5])} end
-            local dayLimit = tonumber(ARGV[4])
-            if dayLimit > 0 then
-              local day = tonumber(redis.call('GET', KEYS[3]) or '0')
-              if day + 1 > dayLimit then return {3, dayLimit, 0, tonumber(ARGV[6])} end
+    // KEYS: 1 rpm counter, 2 tpm counter, 3 daily counter, 4 account pending, 5 key pending (one hash slot)
+    // ARGV: 1 rpm limit, 2 tpm limit (0 = none), 3 daily limit (0 = none), 4 seconds to minute end,
+    //       5 seconds to day end, 6 balance micros, 7 has key limit, 8 key remaining micros, 9 pending ttl,
+    //       10 n requests, then per request: tokens, reservation micros (see RedisScript)
+    // Replies per request: {code, limit, remaining, reset seconds, account pending, key pending, tpm used}.
+    // The requests are admitted one after the other, each against what the ones before it took; the
+    // counters are then raised once by the totals. Each redis.call costs Redis about a microsecond, so
+    // one MGET reads everything, and a counter's EXPIRE is set when the counter is created (its INCRBY
+    // answered the increment itself). The pending counters' TTL, a safety net for settlements that
+    // never come, is also renewed whenever the key starts a new minute.
+    static final String SCRIPT = """
+            local a = ARGV
+            local rpmLimit, tpmLimit, dayLimit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3])
+            local toMinute, toDay, balance = tonumber(a[4]), tonumber(a[5]), tonumber(a[6])
+            local hasKey, keyRemaining, n = a[7] == '1', tonumber(a[8]), tonumber(a[10])
+            local v = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+            local rpm, tpm, day = tonumber(v[1] or '0'), tonumber(v[2] or '0'), tonumber(v[3] or '0')
+            local acct, kp = tonumber(v[4] or '0'), tonumber(v[5] or '0')
+            local count, tokensIn, reserved, out = 0, 0, 0, {}
+            for i = 1, n do
+              local tokens, reservation = tonumber(a[9 + 2 * i]), tonumber(a[10 + 2 * i])
+              if rpm + 1 > rpmLimit then out[i] = {1, rpmLimit, 0, toMinute}
+              elseif tpmLimit > 0 and tpm + tokens > tpmLimit then out[i] = {2, tpmLimit, math.max(0, tpmLimit - tpm), toMinute}
+              elseif dayLimit > 0 and day + 1 > dayLimit then out[i] = {3, dayLimit, 0, toDay}
+              elseif balance - acct < reservation then out[i] = {4, 0, 0, 0}
+              elseif hasKey and keyRemaining - kp < reservation then out[i] = {5, 0, 0, 0}
+              else
+                rpm, count, day = rpm + 1, count + 1, day + 1
+                if tpmLimit > 0 then tpm, tokensIn = tpm + tokens, tokensIn + tokens end
+                acct, reserved = acct + reservation, reserved + reservation
+                if hasKey then kp = kp + reservation end
+                out[i] = {0, rpmLimit, rpmLimit - rpm, toMinute, acct, hasKey and kp or 0, tpmLimit > 0 and tpm or 0}
+              end
             end
-            local reservation = tonumber(ARGV[10])
-            local acct = tonumber(redis.call('GET', KEYS[4]) or '0')
-            if tonumber(ARGV[7]) - acct < reservation then return {4, 0, 0, 0} end
-            if ARGV[8] == '1' then
-              local kp = tonumber(redis.call('GET', KEYS[5]) or '0')
-              if tonumber(ARGV[9]) - kp < reservation then return {5, 0, 0, 0} end
+            if count > 0 then
+              local fresh = redis.call('INCRBY', KEYS[1], count) == count
+              if fresh then redis.call('EXPIRE', KEYS[1], toMinute + 1) end
+              if tokensIn > 0 and redis.call('INCRBY', KEYS[2], tokensIn) == tokensIn then redis.call('EXPIRE', KEYS[2], toMinute + 1) end
+              if dayLimit > 0 and redis.call('INCRBY', KEYS[3], count) == count then redis.call('EXPIRE', KEYS[3], toDay + 1) end
+              if reserved > 0 then
+                local ttl = tonumber(a[9])
+                if redis.call('INCRBY', KEYS[4], reserved) == reserved or fresh then redis.call('EXPIRE', KEYS[4], ttl) end
+                if hasKey and (redis.call('INCRBY', KEYS[5], reserved) == reserved or fresh) then redis.call('EXPIRE', KEYS[5], ttl) end
+              end
             end
-            redis.call('INCR', KEYS[1]); redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]) + 1)
-            if tpmLimit > 0 then redis.call('INCRBY', KEYS[2], tonumber(ARGV[3])); redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]) + 1) end
-            if dayLimit > 0 then redis.call('INCR', KEYS[3]); redis.call('EXPIRE', KEYS[3], tonumber(ARGV[6]) + 1) end
-            if reservation > 0 then
-              redis.call('INCRBY', KEYS[4], reservation); redis.call('EXPIRE', KEYS[4], tonumber(ARGV[11]))
-              if ARGV[8] == '1' then redis.call('INCRBY', KEYS[5], reservation); redis.call('EXPIRE', KEYS[5], tonumber(ARGV[11])) end
-            end
-            local kpAfter = 0
-            if ARGV[8] == '1' then kpAfter = tonumber(redis.call('GET', KEYS[5]) or '0') end
-            local tpmAfter = 0
-            if tpmLimit > 0 then tpmAfter = tpm + tonumber(ARGV[3]) end
-            return {0, tonumber(ARGV[1]), tonumber(ARGV[1]) - rpm - 1, tonumber(ARGV[5]), acct + reservation, kpAfter, tpmAfter}
+            return out
             """;
 
     /** What admission granted; settle it exactly once. */
@@ -101,9 +114,9 @@ public class Admission {
         String accountPending = keys.accountPending(key.accountId());
         String keyPending = keys.keyPending(key.accountId(), key.keyHash());
         return admit.run(redis.current(), new String[] { rpmKey, tag + ":tpm:" + minute, tag + ":free:d:" + day, accountPending,
-                keyPending }, new Object[] { rpm, tpm, tokens, daily, toMinuteEnd, toDayEnd, micros(accountBalance),
-                        hasLimit ? "1" : "0", hasLimit ? micros(key.limitRemaining()) : 0, reservationMicros,
-                        config.credits().pendingTtlSeconds() })
+                keyPending }, new Object[] { rpm, tpm, daily, toMinuteEnd, toDayEnd, micros(accountBalance), hasLimit ? "1" : "0",
+                        hasLimit ? micros(key.limitRemaining()) : 0, config.credits().pendingTtlSeconds() },
+                new Object[] { tokens, reservationMicros })
                 .onFailure(e -> optimismPausedUntil = System.nanoTime() + OPTIMISM_PAUSE_NANOS)
                 .map(resp -> {
                     int code = resp.get(0).toInteger();

@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -175,9 +174,8 @@ public class Selector {
     }
 
     private static boolean matches(Candidate c, String slug) {
-        String s = slug.toLowerCase(Locale.ROOT);
-        return s.equals(c.providerSlug().toLowerCase(Locale.ROOT)) || s.equals(c.endpointId().toLowerCase(Locale.ROOT))
-                || (c.provider().name() != null && s.equals(c.provider().name().toLowerCase(Locale.ROOT)));
+        return slug.equalsIgnoreCase(c.providerSlug()) || slug.equalsIgnoreCase(c.endpointId())
+                || slug.equalsIgnoreCase(c.provider().name());
     }
 
     static BigDecimal unitPrice(Candidate c) {

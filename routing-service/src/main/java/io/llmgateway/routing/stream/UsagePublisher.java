@@ -119,7 +119,7 @@ public class UsagePublisher {
     public void publish(UsageEvent event) {
         String json;
         try {
-            json = Json.MAPPER.writeValueAsString(event);
+            json = UsageEventWriter.json(event);
         } catch (Exception e) {
             LOG.errorf("usage event %s not serialisable: %s", event.generationId(), e.getMessage());
             return;
