@@ -180,7 +180,22 @@ if [[ "$PORTKEY" == 1 ]]; then
     "x-portkey-provider: openai;x-portkey-custom-host: $SIM/p/$PROVIDER/v1"
 fi
 
-step "measuring streaming time to first token (bench/ttft.mjs)"
+# Time to first token is measured one stream at a time on an otherwise idle machine: first let auth
+# and metering settle what the billing-paused points left in gw:usage (their catch-up, hundreds of
+# thousands of events, would otherwise share the two cores with the streams being timed).
+step "waiting for auth and metering to catch up on the usage stream"
+if command -v redis-cli >/dev/null; then
+  for _ in $(seq 1 300); do
+    backlog="$(redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" XINFO GROUPS gw:usage 2>/dev/null \
+      | awk '/^(lag|pending)$/{getline; s+=$1} END{print s+0}')"
+    [[ "$backlog" == 0 ]] && break
+    sleep 1
+  done
+  echo "    backlog: ${backlog:-unknown} events"
+else
+  sleep 60
+fi
+step "measuring streaming time to first token (bench/ttft.mjs, the targets taking turns)"
 TTFT="$(node "$ROOT/bench/ttft.mjs" "$SIM" "$GATEWAY" "$BENCH_KEY" "$PROVIDER" "$UPSTREAM_MODEL" "$GATEWAY_MODEL" \
   "http://127.0.0.1:$NGINX_PORT" 2>&1 || true)"
 echo "$TTFT"

@@ -2,9 +2,11 @@
 // through the gateway, N sequential streams each (one at a time, so nothing but the proxy differs).
 // With NGINX_URL (a plain reverse proxy in front of the simulator) the same streams go through it too,
 // as the floor any proxy pays in this mode (one stream at a time: the proxy idles between streams).
+// The targets take turns, one stream each per round, so a drift of the machine (a background job,
+// the simulator's timers) falls on all of them alike instead of on whichever series ran then.
 // usage: node bench/ttft.mjs SIMULATOR_URL GATEWAY_URL KEY PROVIDER UPSTREAM_MODEL GATEWAY_MODEL [NGINX_URL]
 const [sim, gateway, key, provider, upstreamModel, gatewayModel, nginx] = process.argv.slice(2);
-const N = Number(process.env.TTFT_STREAMS || 40);
+const N = Number(process.env.TTFT_STREAMS || 100);
 
 await fetch(`${sim}/sim/providers/${provider}`, {
   method: 'PUT', headers: { 'content-type': 'application/json' },
@@ -45,24 +47,29 @@ function stddev(values) {
   return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
 }
 
-async function series(url, model, headers, extra = {}) {
-  const ttfts = []; const gaps = [];
-  for (let i = 0; i < 20; i++) await stream(url, model, headers, extra); // warm-up
-  for (let i = 0; i < N; i++) {
-    const r = await stream(url, model, headers, extra);
-    ttfts.push(r.ttft); gaps.push(...r.gaps);
+/** Interleaved rounds over the targets: 20 warm-up rounds, then N measured ones. */
+async function rounds(targets) {
+  const out = targets.map(() => ({ ttfts: [], gaps: [] }));
+  for (let i = 0; i < 20 + N; i++) {
+    for (let t = 0; t < targets.length; t++) {
+      const [url, model, headers, extra] = targets[t];
+      const r = await stream(url, model, headers, extra);
+      if (i >= 20) { out[t].ttfts.push(r.ttft); out[t].gaps.push(...r.gaps); }
+    }
   }
-  return { ttfts, gaps };
+  return out;
 }
 
 try {
-  const direct = await series(`${sim}/p/${provider}/v1/chat/completions`, upstreamModel, {});
-  const via = await series(`${gateway}/api/v1/chat/completions`, gatewayModel, { authorization: `Bearer ${key}` },
-    { provider: { only: [provider] } });
+  const targets = [
+    [`${sim}/p/${provider}/v1/chat/completions`, upstreamModel, {}, {}],
+    [`${gateway}/api/v1/chat/completions`, gatewayModel, { authorization: `Bearer ${key}` }, { provider: { only: [provider] } }],
+  ];
+  if (nginx) targets.push([`${nginx}/p/${provider}/v1/chat/completions`, upstreamModel, {}, {}]);
+  const [direct, via, floor] = await rounds(targets);
   const f = (x) => x.toFixed(2);
-  console.log(`streams: ${N} each, simulator ttft 50 ms, 200 tokens/s, 40 tokens`);
-  if (nginx) {
-    const floor = await series(`${nginx}/p/${provider}/v1/chat/completions`, upstreamModel, {});
+  console.log(`streams: ${N} each, taking turns; simulator ttft 50 ms, 200 tokens/s, 40 tokens`);
+  if (floor) {
     console.log(`TTFT ms      nginx p50 ${f(pct(floor.ttfts, 50))} p99 ${f(pct(floor.ttfts, 99))} | added p50 ${f(pct(floor.ttfts, 50) - pct(direct.ttfts, 50))} p99 ${f(pct(floor.ttfts, 99) - pct(direct.ttfts, 99))}`);
   }
   console.log(`TTFT ms      direct p50 ${f(pct(direct.ttfts, 50))} p99 ${f(pct(direct.ttfts, 99))} | gateway p50 ${f(pct(via.ttfts, 50))} p99 ${f(pct(via.ttfts, 99))} | added p50 ${f(pct(via.ttfts, 50) - pct(direct.ttfts, 50))} p99 ${f(pct(via.ttfts, 99) - pct(direct.ttfts, 99))}`);
