@@ -203,6 +203,16 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void anOptimisticRequestThatNoAttemptCouldServeIsStillAnswered() throws Exception {
+        // admitted once, so the next request starts optimistically; its only endpoint's adapter is
+        // unknown, so no attempt is ever written, and the deferred admission must still run and answer
+        post("sk-good", chat("test/model", false)).then().statusCode(200);
+        Response answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> post("sk-good", chat("test/odd", false)))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        answer.then().statusCode(502).body("error.metadata.attempts[0].outcome", equalTo("unsupported_adapter"));
+    }
+
+    @Test
     void toolCallsPassThrough() {
         String req = "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],"
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}";

@@ -125,6 +125,7 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
         String base = "http://localhost:" + port + "/p/";
         JsonArray providers = new JsonArray()
                 .add(provider("alpha", "openai", base + "alpha/v1"))
+                .add(provider("odd", "cohere", base + "odd/v1")) // an adapter this gateway does not have
                 .add(provider("beta", "openai", base + "beta/v1"))
                 .add(provider("claude", "anthropic", base + "claude/v1"))
                 .add(provider("gem", "gemini", base + "gem/v1beta"));
@@ -133,7 +134,8 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                 .add(model("test/claude", endpoint("ep-claude", "claude", "0.000001")))
                 .add(model("test/gemini", endpoint("ep-gem", "gem", "0.000001")))
                 .add(model("test/backup", endpoint("ep-beta-backup", "beta", "0.000001")))
-                .add(model("test/pricey", endpoint("ep-pricey", "alpha", "1")));
+                .add(model("test/pricey", endpoint("ep-pricey", "alpha", "1")))
+                .add(model("test/odd", endpoint("ep-odd", "odd", "0.000001")));
         if (VERSION >= 2) {
             models.add(model("test/new", endpoint("ep-new", "beta", "0.000001")));
         }

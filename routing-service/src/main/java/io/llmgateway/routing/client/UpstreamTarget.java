@@ -2,7 +2,8 @@ package io.llmgateway.routing.client;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,12 +29,18 @@ public record UpstreamTarget(String host, int port, boolean ssl, String uri) {
         return target;
     }
 
+    /** Parsed as {@code setAbsoluteURI} parses it ({@code java.net.URL}: lenient, e.g. {@code _} in host names). */
     static UpstreamTarget parse(String url) {
-        URI u = URI.create(url);
-        boolean ssl = "https".equalsIgnoreCase(u.getScheme());
+        URL u;
+        try {
+            u = new URL(url);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("invalid upstream URL " + url + ": " + e.getMessage(), e);
+        }
+        boolean ssl = "https".equalsIgnoreCase(u.getProtocol());
         int port = u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80;
-        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        return new UpstreamTarget(u.getHost(), port, ssl, u.getRawQuery() == null ? path : path + "?" + u.getRawQuery());
+        String path = u.getPath() == null || u.getPath().isEmpty() ? "/" : u.getPath();
+        return new UpstreamTarget(u.getHost(), port, ssl, u.getQuery() == null ? path : path + "?" + u.getQuery());
     }
 
     public RequestOptions post() {

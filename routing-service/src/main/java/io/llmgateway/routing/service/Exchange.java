@@ -78,6 +78,8 @@ final class Exchange implements StreamSink {
     private long unsettledMicros;
     private final long started;
     private final Context context;
+    /** The event-loop thread that read the request: every field here is touched on it only. */
+    private final Thread loop = Thread.currentThread();
     private final String generationId;
     private final long created = System.currentTimeMillis() / 1000;
     private final List<UsageAttempt> attempts = new ArrayList<>();
@@ -158,11 +160,16 @@ final class Exchange implements StreamSink {
 
     // ---------------------------------------------------------------- admission
 
-    /** Sends the optimistic admission's script if it still waits for the first attempt (see start). */
+    /**
+     * Sends the optimistic admission's script if it still waits for the first attempt (see start).
+     * Not once the exchange has ended (the client left): nothing was reserved, so nothing to settle.
+     */
     private void startDeferredAdmission() {
         if (admissionDeferred) {
             admissionDeferred = false;
-            admission().onComplete(this::admitted);
+            if (!finished) {
+                admission().onComplete(this::admitted);
+            }
         }
     }
 
@@ -467,7 +474,13 @@ final class Exchange implements StreamSink {
                     fail(result, new AttemptFailure(0, null, -1, false, "upstream cut: " + e.getMessage()), false);
                 });
             });
-            startDeferredAdmission(); // the provider's request is on its way: now the script
+            // the provider's request is on its way: now the script, on the request's own loop (the
+            // bulkhead may have started this attempt elsewhere)
+            if (Thread.currentThread() == loop) {
+                startDeferredAdmission();
+            } else {
+                context.runOnContext(v -> startDeferredAdmission());
+            }
         });
         return result;
     }
@@ -907,6 +920,7 @@ final class Exchange implements StreamSink {
             return;
         }
         if (ticket == null) {
+            startDeferredAdmission(); // no attempt was written (none could start): admission still answers first
             deliver(() -> giveUp(e)); // a refused admission answers instead
             return;
         }

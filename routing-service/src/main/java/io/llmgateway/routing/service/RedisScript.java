@@ -8,7 +8,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A call on an idle event loop goes out at once as a list of one, so a lone request pays no extra
  * latency. While a call of this loop is on its way to Redis, further calls made during the same turn
- * wait for the turn's end; then calls with the same keys and shared arguments run as ONE script call
- * and the rest are pipelined with it. Each script call costs Redis far more than the arithmetic of
+ * wait for the turn's end; then calls with the same keys and shared arguments run as ONE script call,
+ * each group sent on its own (a pipelined batch would fail as a whole on one group's error). Each script call costs Redis far more than the arithmetic of
  * one more item (about a microsecond per {@code redis.call} inside it), and Redis is shared by every
  * replica: under load a busy key's admissions cost Redis little more than one.
  */
@@ -104,32 +103,9 @@ final class RedisScript {
                 }
             });
         }
-        if (groups.size() == 1) {
-            send(redis, groups.get(0));
-            return;
-        }
-        List<List<Call>> batch = groups;
-        List<Request> requests = new ArrayList<>(batch.size());
-        batch.forEach(group -> requests.add(request(Command.EVALSHA, sha, group)));
-        redis.batch(requests).onSuccess(responses -> {
-            for (int i = 0; i < batch.size(); i++) {
-                List<Call> group = batch.get(i);
-                Response r = i < responses.size() ? responses.get(i) : null;
-                if (r != null && r.type() == ResponseType.ERROR && String.valueOf(r).contains("NOSCRIPT")) {
-                    send(redis, group); // nothing ran: safe to resend
-                } else if (r == null || r.type() == ResponseType.ERROR) {
-                    fail(group, new IllegalStateException("script failed: " + r));
-                } else {
-                    answer(group, r);
-                }
-            }
-        }).onFailure(e -> {
-            if (e.getMessage() != null && e.getMessage().contains("NOSCRIPT")) {
-                batch.forEach(group -> send(redis, group)); // a restarted Redis forgot the script: nothing ran
-            } else {
-                batch.forEach(group -> fail(group, e));
-            }
-        });
+        // one send per group, not redis.batch: a batch fails as a whole on the first error reply,
+        // which would fail (or, on NOSCRIPT, resend) groups whose script already ran
+        groups.forEach(group -> send(redis, group));
     }
 
     private void send(Redis redis, List<Call> group) {
