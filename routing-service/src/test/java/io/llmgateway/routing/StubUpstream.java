@@ -182,7 +182,7 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                     key("sk-mgmt", "management", "100", null), key("sk-poor", "inference", "0.000001", null),
                     key("sk-slow", "inference", "100", 2), key("sk-sdk", "inference", "100", null),
                     key("sk-revoke", "inference", "100", null), key("sk-topup", "inference", "100", null),
-                    key("sk-optimist", "inference", "100", null) }) {
+                    key("sk-optimist", "inference", "100", null), key("sk-poison", "inference", "100", null) }) {
                 if (k.getString("key_hash").equals(hash)) {
                     req.response().end(k.encode());
                     return;
