@@ -176,6 +176,9 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
             req.response().putHeader("ETag", "\"" + VERSION + "\"").end(snapshot().encode());
             return;
         }
+        if (path.startsWith("/internal/keys/") && "hang".equals(MODE.get("auth"))) {
+            return; // an auth that accepts the connection and never answers
+        }
         if (path.startsWith("/internal/keys/")) {
             String hash = path.substring("/internal/keys/".length());
             for (JsonObject k : new JsonObject[] { key("sk-good", "inference", "100", null),

@@ -73,6 +73,14 @@ public interface GatewayConfig {
         /** How long an unknown key is remembered as unknown. */
         @WithDefault("5s")
         Duration negativeTtl();
+
+        /**
+         * Past twice the TTL, how long a request waits for auth's answer before it is served the state
+         * held (an auth that accepts connections but does not answer would otherwise hold it for the
+         * whole auth-call timeout).
+         */
+        @WithDefault("250ms")
+        Duration staleWait();
     }
 
     interface Credits {

@@ -55,6 +55,7 @@ public class KeyCache {
     private final RedisKeys keys;
     private final long ttlMs;
     private final long negativeTtlMs;
+    private final long staleWaitMs;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, Future<Optional<KeyState>>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Balance> balances = new ConcurrentHashMap<>();
@@ -67,6 +68,7 @@ public class KeyCache {
         this.keys = keys;
         this.ttlMs = config.keys().ttl().toMillis();
         this.negativeTtlMs = config.keys().negativeTtl().toMillis();
+        this.staleWaitMs = Math.max(1, config.keys().staleWait().toMillis());
     }
 
     void start(@Observes StartupEvent event) {
@@ -96,11 +98,23 @@ public class KeyCache {
             if (age < (entry.state == null ? negativeTtlMs : ttlMs)) {
                 return Future.succeededFuture(Optional.ofNullable(entry.state));
             }
-            if (entry.state != null && age < 2 * ttlMs) {
+            if (entry.state != null && (age < 2 * ttlMs || inFlight.containsKey(keyHash))) {
                 // past the safety TTL: answer from memory, refresh in the background (events keep it
-                // current anyway; this only bounds how long a missed event can matter)
+                // current anyway; this only bounds how long a missed event can matter). While a
+                // refresh is on its way, nobody waits for it: an auth that accepts connections but
+                // does not answer held every request of the key for the whole auth-call timeout.
                 fetch(keyHash, entry);
                 return Future.succeededFuture(Optional.of(entry.state));
+            }
+            if (entry.state != null) {
+                // long past it: the request that refreshes waits for auth, but not for long
+                Promise<Optional<KeyState>> answer = Promise.promise();
+                long timer = vertx.setTimer(staleWaitMs, t -> answer.tryComplete(Optional.of(entry.state)));
+                fetch(keyHash, entry).onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    answer.tryComplete(ar.succeeded() ? ar.result() : Optional.of(entry.state));
+                });
+                return answer.future();
             }
         }
         return fetch(keyHash, entry);
