@@ -204,7 +204,7 @@ class ChatCompletionsTest {
 
     @Test
     void aFailedAdmissionScriptTurnsOptimismOffForEveryKeyForFiveSeconds() throws Exception {
-        post("sk-good", chat("test/model", false)).then().statusCode(200); // its last admission left ample room
+        post("sk-careful", chat("test/model", false)).then().statusCode(200); // its last admission left ample room
         // sk-poison's per-minute counter is a hash: the script's INCRBY fails (WRONGTYPE), as a failing Redis would
         String tag = keys.prefix() + "gw:{acct:acct-sk-poison}:rl:" + StubUpstream.sha("sk-poison") + ":m:";
         long minute = System.currentTimeMillis() / 60_000;
@@ -213,10 +213,10 @@ class ChatCompletionsTest {
         try {
             post("sk-poison", chat("test/model", false)).then().statusCode(503).body("error.code", equalTo(503));
             double started = optimistic("started");
-            post("sk-good", chat("test/model", false)).then().statusCode(200);
+            post("sk-careful", chat("test/model", false)).then().statusCode(200);
             assertEquals(started, optimistic("started"), "right after a failed script, every request waits for admission");
             Thread.sleep(5_200);
-            post("sk-good", chat("test/model", false)).then().statusCode(200);
+            post("sk-careful", chat("test/model", false)).then().statusCode(200);
             assertEquals(started + 1, optimistic("started"), "5 s later, a key with ample room starts at once again");
         } finally {
             poisoned.forEach(k -> redis.key().del(k));
@@ -227,8 +227,8 @@ class ChatCompletionsTest {
     void anOptimisticRequestThatNoAttemptCouldServeIsStillAnswered() throws Exception {
         // admitted once, so the next request starts optimistically; its only endpoint's adapter is
         // unknown, so no attempt is ever written, and the deferred admission must still run and answer
-        post("sk-good", chat("test/model", false)).then().statusCode(200);
-        Response answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> post("sk-good", chat("test/odd", false)))
+        post("sk-careful", chat("test/model", false)).then().statusCode(200);
+        Response answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> post("sk-careful", chat("test/odd", false)))
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
         answer.then().statusCode(502).body("error.metadata.attempts[0].outcome", equalTo("unsupported_adapter"));
     }

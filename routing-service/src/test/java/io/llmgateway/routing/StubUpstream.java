@@ -185,7 +185,12 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                     key("sk-mgmt", "management", "100", null), key("sk-poor", "inference", "0.000001", null),
                     key("sk-slow", "inference", "100", 2), key("sk-sdk", "inference", "100", null),
                     key("sk-revoke", "inference", "100", null), key("sk-topup", "inference", "100", null),
-                    key("sk-optimist", "inference", "100", null), key("sk-poison", "inference", "100", null) }) {
+                    // rpm 31: too few requests a minute for leases (a sixteenth is 1), so every request
+                    // runs the admission script, optimistically once its last admission left room
+                    key("sk-optimist", "inference", "100", 31), key("sk-careful", "inference", "100", 31),
+                    key("sk-poison", "inference", "100", null),
+                    key("sk-lease", "inference", "100", null), key("sk-lease-drop", "inference", "100", null),
+                    key("sk-lease-rpm", "inference", "100", 64) }) {
                 if (k.getString("key_hash").equals(hash)) {
                     req.response().end(k.encode());
                     return;

@@ -104,6 +104,15 @@ public interface GatewayConfig {
          */
         @WithDefault("100")
         int optimisticHeadroom();
+
+        /**
+         * Admission leases: at most this many requests (and a sixteenth of the key's requests per
+         * minute) that one event loop of this replica reserves for a busy key in one script run, and
+         * then admits without Redis (see AdmissionLeases). 0 turns leases off: every request runs the
+         * admission script.
+         */
+        @WithDefault("64")
+        int leaseRequests();
     }
 
     interface Limits {

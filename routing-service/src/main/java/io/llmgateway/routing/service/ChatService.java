@@ -26,8 +26,9 @@ import java.util.function.Supplier;
 
 /**
  * Entry point of one chat/completions request: key check, parsing, selection and admission, then
- * hands over to an {@link Exchange} that runs the attempts and writes the answer. The exchange runs
- * the admission itself: before its first attempt, or, when the key has ample headroom
+ * hands over to an {@link Exchange} that runs the attempts and writes the answer. A request that this
+ * event loop's lease of the key covers is admitted at once ({@link AdmissionLeases}); otherwise the
+ * exchange runs the admission itself: before its first attempt, or, when the key has ample headroom
  * ({@link Admission#ample}), just after the first attempt went out, so that only its first byte to
  * the client waits for it.
  */
@@ -38,6 +39,7 @@ public class ChatService {
     final KeyCache keyCache;
     final Selector selector;
     final Admission admission;
+    final AdmissionLeases leases;
     final EndpointHealth health;
     final HttpClients clients;
     final UsagePublisher usage;
@@ -49,7 +51,7 @@ public class ChatService {
     final RequestMeters meters;
 
     public ChatService(RequestParser parser, KeyCache keyCache, Selector selector, Admission admission,
-            EndpointHealth health, HttpClients clients, UsagePublisher usage, GatewayConfig config, Vertx vertx,
+            AdmissionLeases leases, EndpointHealth health, HttpClients clients, UsagePublisher usage, GatewayConfig config, Vertx vertx,
             Tracer tracer, OpenAiAdapter openai, AnthropicAdapter anthropic, GeminiAdapter gemini,
             PendingSettlements settlements, RequestMeters meters) {
         this.settlements = settlements;
@@ -58,6 +60,7 @@ public class ChatService {
         this.keyCache = keyCache;
         this.selector = selector;
         this.admission = admission;
+        this.leases = leases;
         this.health = health;
         this.clients = clients;
         this.usage = usage;
@@ -120,9 +123,15 @@ public class ChatService {
                 ? config.credits().typicalCompletionTokens()
                 : Math.min(request.maxTokens(), config.credits().typicalCompletionTokens()));
         BigDecimal balance = keyCache.accountBalance(key);
+        Admission.Ticket leased = leases.draw(key, balance, free, tokens, reservation);
+        if (leased != null) {
+            new Exchange(this, ctx, request, key, candidates, () -> Future.succeededFuture(leased), false, started, trace)
+                    .start();
+            return;
+        }
         boolean optimistic = admission.ample(key, balance, free, tokens, reservation);
         // Exchange.admitted turns any failure that is not a GatewayException into 503
-        Supplier<Future<Admission.Ticket>> admit = () -> admission.admit(key, balance, free, tokens, reservation);
+        Supplier<Future<Admission.Ticket>> admit = () -> leases.admit(key, balance, free, tokens, reservation);
         new Exchange(this, ctx, request, key, candidates, admit, optimistic, started, trace).start();
     }
 

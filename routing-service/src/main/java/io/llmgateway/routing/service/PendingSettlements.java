@@ -72,12 +72,24 @@ public class PendingSettlements {
     /** Records that the request behind {@code ticket} really cost {@code realMicros} (0 when it failed). */
     public void settle(Admission.Ticket ticket, long realMicros) {
         long delta = realMicros - ticket.reservationMicros();
+        if (delta == 0 || (ticket.lease() != null && ticket.lease().giveBack(-delta))) {
+            return; // a lease still held takes the difference back for its next requests
+        }
+        correct(ticket.accountPendingKey(), ticket.keyPendingKey(), delta);
+    }
+
+    /** Ends {@code lease}: the credit it still holds leaves the pending counters. */
+    public void release(AdmissionLease lease) {
+        correct(lease.accountPendingKey(), lease.keyPendingKey(), -lease.retire());
+    }
+
+    private void correct(String accountPendingKey, String keyPendingKey, long delta) {
         if (delta == 0) {
             return;
         }
-        add(ticket.accountPendingKey(), delta);
-        if (!ticket.keyPendingKey().equals(ticket.accountPendingKey())) {
-            add(ticket.keyPendingKey(), delta);
+        add(accountPendingKey, delta);
+        if (!keyPendingKey.equals(accountPendingKey)) {
+            add(keyPendingKey, delta);
         }
     }
 

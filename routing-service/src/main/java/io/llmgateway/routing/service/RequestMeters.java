@@ -50,12 +50,16 @@ public class RequestMeters {
     private final Timer overhead;
     private final Counter optimisticStarted;
     private final Counter optimisticDenied;
+    private final Counter leased;
+    private final Counter leases;
 
     public RequestMeters(MeterRegistry registry) {
         this.registry = registry;
         this.overhead = registry.timer("gateway.overhead");
         this.optimisticStarted = registry.counter("gateway.admission.optimistic", "outcome", "started");
         this.optimisticDenied = registry.counter("gateway.admission.optimistic", "outcome", "denied");
+        this.leased = registry.counter("gateway.admission.leased");
+        this.leases = registry.counter("gateway.admission.leases");
     }
 
     /** A request whose upstream call started before its admission answered. */
@@ -66,6 +70,16 @@ public class RequestMeters {
     /** ...and whose admission then refused it: its upstream call was cut, nothing was billed. */
     public void optimisticDenied() {
         optimisticDenied.increment();
+    }
+
+    /** A request admitted from a lease, without Redis. */
+    public void leased() {
+        leased.increment();
+    }
+
+    /** A lease granted by the admission script. */
+    public void leaseGranted() {
+        leases.increment();
     }
 
     /** One finished request; {@code ttftMillis} is null when no token was streamed. */

@@ -45,13 +45,19 @@ class AdmissionScriptTest {
 
     /** {@code n} admissions of 10 tokens and 100 micro-dollars each, in one turn; their replies. */
     private List<Response> burst(int n, long rpm, long tpm, long balance, long keyRemaining) throws Exception {
+        return burst(n, new Object[] { 1, 10, 100, 0, 0 }, rpm, tpm, balance, keyRemaining);
+    }
+
+    /** {@code n} runs of {@code item} (requests, tokens, reservation, requests and tokens given back) in one turn. */
+    private List<Response> burst(int n, Object[] item, long rpm, long tpm, long balance, long keyRemaining)
+            throws Exception {
         RedisScript script = new RedisScript(Admission.SCRIPT);
         Object[] shared = { rpm, tpm, 0, 30, 1000, balance, keyRemaining < 0 ? "0" : "1", Math.max(0, keyRemaining), 3600 };
         CompletableFuture<List<Response>> done = new CompletableFuture<>();
         vertx.runOnContext(v -> {
             List<Future<Response>> answers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                answers.add(script.run(redis, keys, shared, new Object[] { 10, 100 }));
+                answers.add(script.run(redis, keys, shared, item));
             }
             Future.all(answers).onComplete(ar -> {
                 if (ar.failed()) {
@@ -114,5 +120,51 @@ class AdmissionScriptTest {
         assertEquals(java.util.Map.of(0, 1L, 4, 1L), codes(again), "1 admitted, 1 refused: credits");
         assertEquals(300, get(keys[3]));
         assertEquals(0, get(keys[1]), "no tokens-per-minute limit: no counter");
+    }
+
+    @Test
+    void aLeaseTakesABlockWholeAndTheNextGivesBackWhatItLeftUnused() throws Exception {
+        // a lease of 20 requests, 200 tokens and 2,000 micro-dollars, of a key with 100 requests and
+        // 10,000 tokens a minute
+        Response first = burst(1, new Object[] { 20, 200, 2000, 0, 0 }, 100, 10_000, 1_000_000, 5_000).get(0);
+        assertEquals(0, first.get(0).toInteger());
+        assertEquals(80, first.get(2).toLong(), "remaining, the whole lease counted");
+        assertEquals(20, get(keys[0]));
+        assertEquals(200, get(keys[1]));
+        assertEquals(2000, get(keys[3]));
+        assertEquals(2000, get(keys[4]));
+        // the next lease of the minute gives back the 15 requests and 150 tokens the first did not use
+        Response second = burst(1, new Object[] { 20, 200, 2000, 15, 150 }, 100, 10_000, 1_000_000, 5_000).get(0);
+        assertEquals(0, second.get(0).toInteger());
+        assertEquals(75, second.get(2).toLong());
+        assertEquals(25, get(keys[0]));
+        assertEquals(250, get(keys[1]));
+        assertEquals(4000, get(keys[3]), "credit is returned by the settlements, not by the script");
+        // a lease the key's limit cannot cover is refused whole; what it gives back still counts
+        Response refused = burst(1, new Object[] { 81, 10, 100, 5, 50 }, 100, 10_000, 1_000_000, 5_000).get(0);
+        assertEquals(1, refused.get(0).toInteger(), "refused: requests per minute");
+        assertEquals(20, get(keys[0]));
+        assertEquals(200, get(keys[1]));
+        // the key limit (5,000) covers 1,000 more: a lease of 2,000 is refused, and nothing is reserved
+        assertEquals(5, burst(1, new Object[] { 20, 200, 2000, 0, 0 }, 100, 10_000, 1_000_000, 5_000).get(0).get(0)
+                .toInteger());
+        assertEquals(4000, get(keys[4]));
+    }
+
+    @Test
+    void aGiveBackNeverTakesACounterBelowZeroNorRecreatesOneThatExpired() throws Exception {
+        burst(1, new Object[] { 3, 30, 300, 0, 0 }, 100, 10_000, 1_000_000, -1);
+        // more given back than was counted (it cannot happen within a minute, but a counter must
+        // never go below zero)
+        Response r = burst(1, new Object[] { 1, 10, 100, 10, 100 }, 100, 10_000, 1_000_000, -1).get(0);
+        assertEquals(0, r.get(0).toInteger());
+        assertEquals(1, get(keys[0]));
+        assertEquals(10, get(keys[1]));
+        Request del = Request.cmd(Command.DEL).arg(keys[0]).arg(keys[1]);
+        redis.send(del).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        // a refused item that gives back onto counters that no longer exist creates none
+        burst(1, new Object[] { 1000, 10, 100, 5, 50 }, 100, 10_000, 1_000_000, -1);
+        assertEquals(-2, ttl(keys[0]), "no counter created by a give-back");
+        assertEquals(-2, ttl(keys[1]));
     }
 }

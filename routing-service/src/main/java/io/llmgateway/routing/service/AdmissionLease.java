@@ -1,0 +1,128 @@
+package io.llmgateway.routing.service;
+
+import io.llmgateway.contracts.internal.KeyState;
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * A block of one key's admission reserved in Redis for one event loop of this replica: requests and
+ * tokens of one minute, and credit on the key's pending counters. Requests drawn from it are admitted
+ * without a Redis round trip; each gives back what it reserved but did not spend when it ends.
+ *
+ * <p>Owned by one event loop (see {@link AdmissionLeases}): every method runs on that loop, so there
+ * is no locking. Once retired, what is left of its credit goes back to the pending counters, and the
+ * requests still in flight settle their corrections there directly.
+ */
+public final class AdmissionLease {
+
+    private final String accountPendingKey;
+    private final String keyPendingKey;
+    private final long minute;
+    private final int rpmLimit;
+    /** The key's minute as the script left it, with this whole lease counted as used. */
+    private final long remainingAtGrant;
+    /** The pending counters at grant, this lease included: the balance must keep covering them. */
+    private final long accountPendingAtGrant;
+    private final long keyPendingAtGrant;
+    /** The key's settings at grant: a changed limit ends the lease at once. */
+    private final Integer keyRpm;
+    private final Integer keyTpm;
+    private final BigDecimal keyLimit;
+    private int requestsLeft;
+    private long tokensLeft;
+    private long creditMicros;
+    private boolean retired;
+
+    AdmissionLease(KeyState key, String accountPendingKey, String keyPendingKey, long minute, int rpmLimit,
+            long remainingAtGrant, long accountPendingAtGrant, long keyPendingAtGrant, int requests, long tokens,
+            long creditMicros) {
+        this.accountPendingKey = accountPendingKey;
+        this.keyPendingKey = keyPendingKey;
+        this.minute = minute;
+        this.rpmLimit = rpmLimit;
+        this.remainingAtGrant = remainingAtGrant;
+        this.accountPendingAtGrant = accountPendingAtGrant;
+        this.keyPendingAtGrant = keyPendingAtGrant;
+        this.keyRpm = key.rpm();
+        this.keyTpm = key.tpm();
+        this.keyLimit = key.limit();
+        this.requestsLeft = requests;
+        this.tokensLeft = tokens;
+        this.creditMicros = creditMicros;
+    }
+
+    /**
+     * Admits one request from the lease, or null when it cannot: retired, another minute, the key's
+     * limits changed since the grant, not enough requests, tokens or credit left, or the account's
+     * balance (or the key's remaining limit) as this replica now knows it no longer covers what was
+     * pending when the lease was granted. Debits lower the balance as they settle, so a lease of an
+     * account with little to spare ends early; one whose balance was taken away ends at once.
+     */
+    Admission.Ticket draw(KeyState key, long balanceMicros, long nowMillis, boolean limitsTokens, long tokens,
+            long reservationMicros) {
+        long nowSec = nowMillis / 1000;
+        if (retired || nowSec / 60 != minute || requestsLeft < 1 || (limitsTokens && tokensLeft < tokens)
+                || creditMicros < reservationMicros || balanceMicros < accountPendingAtGrant
+                || (key.limitRemaining() != null && Admission.micros(key.limitRemaining()) < keyPendingAtGrant)
+                || !Objects.equals(keyRpm, key.rpm()) || !Objects.equals(keyTpm, key.tpm()) || !sameLimit(key.limit())) {
+            return null;
+        }
+        requestsLeft--;
+        if (limitsTokens) {
+            tokensLeft -= tokens;
+        }
+        creditMicros -= reservationMicros;
+        return new Admission.Ticket(accountPendingKey, keyPendingKey, reservationMicros, rpmLimit,
+                (int) Math.min(Integer.MAX_VALUE, remainingAtGrant + requestsLeft), 60 - nowSec % 60, this);
+    }
+
+    private boolean sameLimit(BigDecimal limit) {
+        return keyLimit == null ? limit == null : limit != null && keyLimit.compareTo(limit) == 0;
+    }
+
+    /**
+     * A request drawn from this lease ended: its unspent reservation (negative when it cost more)
+     * returns to the lease. False once retired: the caller settles it on the counters instead.
+     */
+    boolean giveBack(long micros) {
+        if (retired) {
+            return false;
+        }
+        creditMicros += micros;
+        return true;
+    }
+
+    /** Ends the lease; answers the credit it still held (negative when its requests overran it). */
+    long retire() {
+        retired = true;
+        return creditMicros;
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    long minute() {
+        return minute;
+    }
+
+    int requestsLeft() {
+        return requestsLeft;
+    }
+
+    long tokensLeft() {
+        return tokensLeft;
+    }
+
+    long creditMicros() {
+        return creditMicros;
+    }
+
+    String accountPendingKey() {
+        return accountPendingKey;
+    }
+
+    String keyPendingKey() {
+        return keyPendingKey;
+    }
+}
