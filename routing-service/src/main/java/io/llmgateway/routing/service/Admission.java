@@ -224,8 +224,9 @@ public class Admission {
         boolean sameMinute = replaced != null && replaced.minute() == call.minute();
         Object[] item = { requests, tokens, creditMicros, sameMinute ? replaced.requestsLeft() : 0,
                 sameMinute ? replaced.tokensLeft() : 0 };
+        io.vertx.core.Context owner = io.vertx.core.Vertx.currentContext();
         return run(key, call, item).map(resp -> resp.get(0).toInteger() != 0 ? null
-                : new AdmissionLease(key, call.accountPending(), call.keyPending(), call.minute(), call.rpm(),
+                : new AdmissionLease(owner, key, call.accountPending(), call.keyPending(), call.minute(), call.rpm(),
                         resp.get(2).toLong(), resp.get(4).toLong(), resp.get(5).toLong(), requests, tokens, creditMicros));
     }
 

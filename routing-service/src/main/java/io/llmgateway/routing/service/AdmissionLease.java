@@ -1,6 +1,7 @@
 package io.llmgateway.routing.service;
 
 import io.llmgateway.contracts.internal.KeyState;
+import io.vertx.core.Context;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -15,6 +16,9 @@ import java.util.Objects;
  */
 public final class AdmissionLease {
 
+    /** The event loop that owns the lease (see AdmissionLeases). */
+    private final Context owner;
+    private final Thread ownerThread;
     private final String accountPendingKey;
     private final String keyPendingKey;
     private final long minute;
@@ -33,9 +37,11 @@ public final class AdmissionLease {
     private long creditMicros;
     private boolean retired;
 
-    AdmissionLease(KeyState key, String accountPendingKey, String keyPendingKey, long minute, int rpmLimit,
+    AdmissionLease(Context owner, KeyState key, String accountPendingKey, String keyPendingKey, long minute, int rpmLimit,
             long remainingAtGrant, long accountPendingAtGrant, long keyPendingAtGrant, int requests, long tokens,
             long creditMicros) {
+        this.owner = owner;
+        this.ownerThread = Thread.currentThread();
         this.accountPendingKey = accountPendingKey;
         this.keyPendingKey = keyPendingKey;
         this.minute = minute;
@@ -81,8 +87,8 @@ public final class AdmissionLease {
     }
 
     /**
-     * A request drawn from this lease ended: its unspent reservation (negative when it cost more)
-     * returns to the lease. False once retired: the caller settles it on the counters instead.
+     * A request drawn from this lease ended: its unspent reservation returns to the lease. False once
+     * retired: the caller settles it on the counters instead.
      */
     boolean giveBack(long micros) {
         if (retired) {
@@ -90,6 +96,15 @@ public final class AdmissionLease {
         }
         creditMicros += micros;
         return true;
+    }
+
+    /** True on the thread of the event loop that owns the lease. */
+    boolean owned() {
+        return Thread.currentThread() == ownerThread;
+    }
+
+    Context owner() {
+        return owner;
     }
 
     /** Ends the lease; answers the credit it still held (negative when its requests overran it). */

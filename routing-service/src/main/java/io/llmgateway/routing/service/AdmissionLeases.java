@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Admission leases: a busy key's requests admitted without a Redis round trip each.
@@ -44,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class AdmissionLeases {
 
+    private static final Logger LOG = Logger.getLogger(AdmissionLeases.class);
     private static final int MAX_LEASES_PER_LOOP = 10_000;
 
     /** The leases of one event loop; only that loop touches it. */
@@ -62,6 +64,8 @@ public class AdmissionLeases {
     private final RequestMeters meters;
     private final int leaseRequests;
     private final List<Book> books = new CopyOnWriteArrayList<>();
+    /** Set at shutdown: no lease is taken or kept any more. */
+    private volatile boolean closed;
     private final PerEventLoop<Book> perLoop;
 
     public AdmissionLeases(Admission admission, PendingSettlements settlements, RequestMeters meters, Vertx vertx,
@@ -102,7 +106,7 @@ public class AdmissionLeases {
      */
     public Future<Admission.Ticket> admit(KeyState key, BigDecimal accountBalance, boolean freeModel, long tokens,
             long reservationMicros) {
-        Book book = freeModel || leaseRequests <= 0 ? null : perLoop.current();
+        Book book = freeModel || leaseRequests <= 0 || closed ? null : perLoop.current();
         int size = book == null ? 0 : size(key, tokens);
         if (size < 2 || !admission.roomForLease(key, accountBalance, size, tokens, reservationMicros)) {
             return admission.admit(key, accountBalance, freeModel, tokens, reservationMicros);
@@ -133,7 +137,9 @@ public class AdmissionLeases {
                 size * reservationMicros, replaced).andThen(ar -> {
                     // runs before the waiters' callbacks, so they find the new lease in place
                     book.taking.remove(hash);
-                    if (ar.succeeded() && ar.result() != null) {
+                    if (ar.succeeded() && ar.result() != null && closed) {
+                        settlements.release(ar.result()); // granted after shutdown began: not kept
+                    } else if (ar.succeeded() && ar.result() != null) {
                         meters.leaseGranted();
                         if (book.leases.size() >= MAX_LEASES_PER_LOOP) {
                             endAll(book);
@@ -141,7 +147,9 @@ public class AdmissionLeases {
                         book.leases.put(hash, ar.result());
                     }
                 });
-        book.taking.put(hash, taking);
+        if (!taking.isComplete()) { // one that failed at once (pool full) must not stay for later requests
+            book.taking.put(hash, taking);
+        }
         return taking;
     }
 
@@ -176,14 +184,18 @@ public class AdmissionLeases {
 
     /**
      * Returns every lease's credit before {@link PendingSettlements} writes its last corrections
-     * (an earlier observer); one that cannot is healed by the counters' TTL.
+     * (an earlier observer), and stops taking leases.
      */
     void stop(@Observes @Priority(1) ShutdownEvent event) throws InterruptedException {
-        endEveryLease();
+        closed = true;
+        if (!endEveryLease()) {
+            LOG.warn("some admission leases were not returned at shutdown; their credit stays pending until the "
+                    + "counters expire (gateway.credits.pending-ttl-seconds after the account's last request)");
+        }
     }
 
-    /** Ends every lease of every loop, each on its own loop, waiting up to a second for them. */
-    public void endEveryLease() throws InterruptedException {
+    /** Ends every lease of every loop, each on its own loop; false if some loop did not within a second. */
+    public boolean endEveryLease() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(books.size());
         for (Book book : new ArrayList<>(books)) {
             book.context.runOnContext(v -> {
@@ -191,6 +203,6 @@ public class AdmissionLeases {
                 done.countDown();
             });
         }
-        done.await(1, TimeUnit.SECONDS);
+        return done.await(1, TimeUnit.SECONDS);
     }
 }

@@ -81,16 +81,15 @@ public class ChatService {
             ChatRequest request = parser.parse(ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer()
                     : ctx.body().buffer(), legacy);
             io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+            io.vertx.core.Context own = Vertx.currentContext();
+            Thread loop = Thread.currentThread();
             keyCache.lookup(keyHash).onComplete(ar -> {
-                try {
-                    if (ar.failed()) {
-                        throw new GatewayException(503, "Key verification unavailable; retry shortly");
-                    }
-                    admit(ctx, request, check(ar.result()), started, trace);
-                } catch (GatewayException e) {
-                    fail(ctx, e);
-                } catch (RuntimeException e) {
-                    fail(ctx, new GatewayException(500, "Internal error; the request was not completed"));
+                // a lookup shared with a request of another event loop completes on that loop: come
+                // back, since the exchange, its upstream client and its admission lease belong to ours
+                if (Thread.currentThread() != loop && own != null) {
+                    own.runOnContext(v -> keyChecked(ctx, request, ar, started, trace));
+                } else {
+                    keyChecked(ctx, request, ar, started, trace);
                 }
             });
         } catch (GatewayException e) {
@@ -110,6 +109,20 @@ public class ChatService {
             throw GatewayException.forbidden("Management keys cannot be used for inference; use an inference key");
         }
         return key;
+    }
+
+    private void keyChecked(RoutingContext ctx, ChatRequest request, io.vertx.core.AsyncResult<Optional<KeyState>> ar,
+            long started, io.opentelemetry.context.Context trace) {
+        try {
+            if (ar.failed()) {
+                throw new GatewayException(503, "Key verification unavailable; retry shortly");
+            }
+            admit(ctx, request, check(ar.result()), started, trace);
+        } catch (GatewayException e) {
+            fail(ctx, e);
+        } catch (RuntimeException e) {
+            fail(ctx, new GatewayException(500, "Internal error; the request was not completed"));
+        }
     }
 
     private void admit(RoutingContext ctx, ChatRequest request, KeyState key, long started,

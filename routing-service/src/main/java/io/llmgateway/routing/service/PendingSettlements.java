@@ -72,8 +72,22 @@ public class PendingSettlements {
     /** Records that the request behind {@code ticket} really cost {@code realMicros} (0 when it failed). */
     public void settle(Admission.Ticket ticket, long realMicros) {
         long delta = realMicros - ticket.reservationMicros();
-        if (delta == 0 || (ticket.lease() != null && ticket.lease().giveBack(-delta))) {
-            return; // a lease still held takes the difference back for its next requests
+        AdmissionLease lease = ticket.lease();
+        if (delta < 0 && lease != null) {
+            // what it did not spend goes back to its lease while that lives, on the lease's own loop;
+            // a cost beyond the reservation goes to the counters at once like any other correction
+            if (lease.owned()) {
+                if (lease.giveBack(-delta)) {
+                    return;
+                }
+            } else {
+                lease.owner().runOnContext(v -> {
+                    if (!lease.giveBack(-delta)) {
+                        correct(ticket.accountPendingKey(), ticket.keyPendingKey(), delta);
+                    }
+                });
+                return;
+            }
         }
         correct(ticket.accountPendingKey(), ticket.keyPendingKey(), delta);
     }
