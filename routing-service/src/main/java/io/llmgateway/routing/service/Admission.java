@@ -141,7 +141,7 @@ public class Admission {
         long day = nowSec / 86400;
         String tag = keys.prefix() + "gw:{acct:" + key.accountId() + "}:rl:" + key.keyHash();
         int rpm = freeModel ? config.limits().freeRpm() : rpmLimit(key);
-        int tpm = key.tpm() == null ? 0 : key.tpm();
+        int tpm = tpmLimit(key);
         int daily = freeModel ? config.limits().freeDaily() : 0;
         boolean hasLimit = key.limitRemaining() != null;
         String accountPending = keys.accountPending(key.accountId());
@@ -156,6 +156,11 @@ public class Admission {
 
     int rpmLimit(KeyState key) {
         return key.rpm() != null && key.rpm() > 0 ? key.rpm() : config.limits().defaultRpm();
+    }
+
+    /** The key's tokens per minute, 0 when it has no token limit. */
+    static int tpmLimit(KeyState key) {
+        return key.tpm() == null ? 0 : key.tpm();
     }
 
     /** Runs one item; a granted one is remembered as the key's last admission on this replica. */
@@ -246,15 +251,17 @@ public class Admission {
         if (last.remaining() - requests < rpm / 4) {
             return false;
         }
-        int tpm = key.tpm() == null ? 0 : key.tpm();
+        int tpm = tpmLimit(key);
         if (tpm > 0 && tpm - last.tokensUsed() - requests * tokens < tpm / 4) {
             return false;
         }
-        long credit = Math.max(1, reservationMicros) * requests * 16;
-        if (micros(accountBalance) - last.accountPending() < credit) {
-            return false;
-        }
-        return key.limitRemaining() == null || micros(key.limitRemaining()) - last.keyPending() >= credit;
+        return creditCovers(key, accountBalance, last, Math.max(1, reservationMicros) * requests * 16);
+    }
+
+    /** Whether the account's (and key's) credit, less what was pending at the last admission, covers {@code needed}. */
+    private static boolean creditCovers(KeyState key, BigDecimal accountBalance, Seen last, long needed) {
+        return micros(accountBalance) - last.accountPending() >= needed
+                && (key.limitRemaining() == null || micros(key.limitRemaining()) - last.keyPending() >= needed);
     }
 
     /**
@@ -277,16 +284,12 @@ public class Admission {
         if (remaining < Math.max(16, rpm / 10)) {
             return false;
         }
-        int tpm = key.tpm() == null ? 0 : key.tpm();
+        int tpm = tpmLimit(key);
         long tokensLeft = tpm - (sameWindow ? last.tokensUsed() : 0);
         if (tpm > 0 && tokensLeft < Math.max(16 * tokens, tpm / 10)) {
             return false;
         }
-        long needed = Math.max(1, reservationMicros) * factor;
-        if (micros(accountBalance) - last.accountPending() < needed) {
-            return false;
-        }
-        return key.limitRemaining() == null || micros(key.limitRemaining()) - last.keyPending() >= needed;
+        return creditCovers(key, accountBalance, last, Math.max(1, reservationMicros) * factor);
     }
 
     public static long micros(BigDecimal usd) {

@@ -25,9 +25,15 @@ public final class AdmissionLease {
     private final int rpmLimit;
     /** The key's minute as the script left it, with this whole lease counted as used. */
     private final long remainingAtGrant;
-    /** The pending counters at grant, this lease included: the balance must keep covering them. */
-    private final long accountPendingAtGrant;
-    private final long keyPendingAtGrant;
+    /**
+     * The pending counters at grant, this lease included, less one micro-dollar, in USD: the balance
+     * (and the key's remaining limit) must stay above them, which is micros(balance) >= pending without
+     * converting the balance on every draw.
+     */
+    private final BigDecimal balanceFloor;
+    private final BigDecimal keyRemainingFloor;
+    /** Whether the key limits tokens per minute, so the lease counts them. */
+    private final boolean limitsTokens;
     /** The key's settings at grant: a changed limit ends the lease at once. */
     private final Integer keyRpm;
     private final Integer keyTpm;
@@ -47,8 +53,9 @@ public final class AdmissionLease {
         this.minute = minute;
         this.rpmLimit = rpmLimit;
         this.remainingAtGrant = remainingAtGrant;
-        this.accountPendingAtGrant = accountPendingAtGrant;
-        this.keyPendingAtGrant = keyPendingAtGrant;
+        this.balanceFloor = BigDecimal.valueOf(accountPendingAtGrant - 1, 6);
+        this.keyRemainingFloor = BigDecimal.valueOf(keyPendingAtGrant - 1, 6);
+        this.limitsTokens = Admission.tpmLimit(key) > 0;
         this.keyRpm = key.rpm();
         this.keyTpm = key.tpm();
         this.keyLimit = key.limit();
@@ -64,12 +71,12 @@ public final class AdmissionLease {
      * pending when the lease was granted. Debits lower the balance as they settle, so a lease of an
      * account with little to spare ends early; one whose balance was taken away ends at once.
      */
-    Admission.Ticket draw(KeyState key, long balanceMicros, long nowMillis, boolean limitsTokens, long tokens,
-            long reservationMicros) {
+    Admission.Ticket draw(KeyState key, BigDecimal accountBalance, long nowMillis, long tokens, long reservationMicros) {
         long nowSec = nowMillis / 1000;
         if (retired || nowSec / 60 != minute || requestsLeft < 1 || (limitsTokens && tokensLeft < tokens)
-                || creditMicros < reservationMicros || balanceMicros < accountPendingAtGrant
-                || (key.limitRemaining() != null && Admission.micros(key.limitRemaining()) < keyPendingAtGrant)
+                || creditMicros < reservationMicros
+                || (accountBalance == null ? BigDecimal.ZERO : accountBalance).compareTo(balanceFloor) <= 0
+                || (key.limitRemaining() != null && key.limitRemaining().compareTo(keyRemainingFloor) <= 0)
                 || !Objects.equals(keyRpm, key.rpm()) || !Objects.equals(keyTpm, key.tpm()) || !sameLimit(key.limit())) {
             return null;
         }

@@ -91,8 +91,7 @@ public class AdmissionLeases {
         Book book = perLoop.current();
         AdmissionLease lease = book == null ? null : book.leases.get(key.keyHash());
         Admission.Ticket ticket = lease == null ? null
-                : lease.draw(key, Admission.micros(accountBalance), System.currentTimeMillis(), limitsTokens(key), tokens,
-                        reservationMicros);
+                : lease.draw(key, accountBalance, System.currentTimeMillis(), tokens, reservationMicros);
         if (ticket != null) {
             meters.leased();
         }
@@ -133,7 +132,7 @@ public class AdmissionLeases {
         if (replaced != null) {
             settlements.release(replaced); // its unused requests and tokens go back in the new lease's run
         }
-        Future<AdmissionLease> taking = admission.lease(key, accountBalance, size, limitsTokens(key) ? size * tokens : 0,
+        Future<AdmissionLease> taking = admission.lease(key, accountBalance, size, Admission.tpmLimit(key) > 0 ? size * tokens : 0,
                 size * reservationMicros, replaced).andThen(ar -> {
                     // runs before the waiters' callbacks, so they find the new lease in place
                     book.taking.remove(hash);
@@ -156,14 +155,8 @@ public class AdmissionLeases {
     /** Requests per lease: the configured size, a sixteenth of the key's minute and of its tokens. */
     private int size(KeyState key, long tokens) {
         int size = Math.min(leaseRequests, admission.rpmLimit(key) / 16);
-        if (limitsTokens(key)) {
-            size = (int) Math.min(size, key.tpm() / 16 / Math.max(1, tokens));
-        }
-        return size;
-    }
-
-    private static boolean limitsTokens(KeyState key) {
-        return key.tpm() != null && key.tpm() > 0;
+        int tpm = Admission.tpmLimit(key);
+        return tpm > 0 ? (int) Math.min(size, tpm / 16 / Math.max(1, tokens)) : size;
     }
 
     private void endPastMinutes(Book book) {
