@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.TokenUsage;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Anthropic Messages API: system prompt, content blocks, tool_use/tool_result, its own stream events. */
-@ApplicationScoped
+@Singleton
 public class AnthropicAdapter implements ProviderAdapter {
 
     @Override

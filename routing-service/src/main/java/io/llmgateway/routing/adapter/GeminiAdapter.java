@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.TokenUsage;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /** Google Gemini generateContent / streamGenerateContent (SSE): contents/parts, functionCall/functionResponse. */
-@ApplicationScoped
+@Singleton
 public class GeminiAdapter implements ProviderAdapter {
 
     @Override

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.TokenUsage;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** OpenAI-compatible providers: the request passes through with the model renamed and our own fields removed. */
-@ApplicationScoped
+@Singleton
 public class OpenAiAdapter implements ProviderAdapter {
 
     /** Fields only the gateway understands; providers may reject them. */
@@ -25,22 +25,28 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public UpstreamCall request(ObjectNode chatRequest, Candidate candidate, boolean stream, String credential) {
-        ObjectNode body = chatRequest.deepCopy();
-        JsonNode reasoning = body.get("reasoning");
-        body.remove(GATEWAY_FIELDS);
+        // a shallow copy: the request's values are shared read-only with the next attempts, and only
+        // the top level (and stream_options, when we add to it) differs per endpoint
+        ObjectNode body = Json.object();
+        body.put("model", candidate.endpoint().providerModel());
+        for (Map.Entry<String, JsonNode> field : chatRequest.properties()) {
+            String name = field.getKey();
+            if (!name.equals("model") && !name.equals("stream") && !name.equals("stream_options")
+                    && !GATEWAY_FIELDS.contains(name)) {
+                body.set(name, field.getValue());
+            }
+        }
+        JsonNode reasoning = chatRequest.get("reasoning");
         if (reasoning != null && reasoning.hasNonNull("effort") && !body.has("reasoning_effort")) {
             body.put("reasoning_effort", reasoning.get("effort").asText());
         }
-        body.put("model", candidate.endpoint().providerModel());
         if (stream) {
             body.put("stream", true);
             // usage in the last chunk is what we bill from
-            ObjectNode options = body.has("stream_options") && body.get("stream_options").isObject()
-                    ? (ObjectNode) body.get("stream_options") : body.putObject("stream_options");
+            JsonNode asked = chatRequest.get("stream_options");
+            ObjectNode options = asked != null && asked.isObject() ? ((ObjectNode) asked).deepCopy() : Json.object();
             options.put("include_usage", true);
-        } else {
-            body.remove("stream");
-            body.remove("stream_options");
+            body.set("stream_options", options);
         }
         Map<String, String> headers = new HashMap<>();
         headers.put("content-type", "application/json");
@@ -56,11 +62,11 @@ public class OpenAiAdapter implements ProviderAdapter {
         if (choices == null || !choices.isArray()) {
             throw new IllegalArgumentException("provider answer has no choices");
         }
-        ArrayNode out = Json.NODES.arrayNode();
+        // the answer was parsed for this call alone: its choices are completed in place
         String finish = null;
         String nativeFinish = null;
         for (JsonNode c : choices) {
-            ObjectNode choice = ((ObjectNode) c).deepCopy();
+            ObjectNode choice = (ObjectNode) c;
             String nat = Json.text(c, "finish_reason");
             choice.put("finish_reason", normalise(nat));
             choice.put("native_finish_reason", nat);
@@ -68,9 +74,8 @@ public class OpenAiAdapter implements ProviderAdapter {
                 finish = normalise(nat);
                 nativeFinish = nat;
             }
-            out.add(choice);
         }
-        return new Completion(out, usage(body.get("usage")), Json.text(body, "id"), Json.text(body, "system_fingerprint"),
+        return new Completion((ArrayNode) choices, usage(body.get("usage")), Json.text(body, "id"), Json.text(body, "system_fingerprint"),
                 finish, nativeFinish);
     }
 

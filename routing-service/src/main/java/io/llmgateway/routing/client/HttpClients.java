@@ -7,7 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The Vert.x HTTP clients of the service. Vert.x keeps one keep-alive connection pool per host:port
@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * use one client per event loop ({@link PerEventLoop}): a request's upstream connection lives on the
  * loop that read the request, so its bytes never cross threads.
  */
-@ApplicationScoped
+@Singleton
 public class HttpClients {
 
     private final PerEventLoop<HttpClient> upstream;

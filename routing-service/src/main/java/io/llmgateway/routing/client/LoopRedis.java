@@ -6,7 +6,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>Same server as {@code quarkus.redis.hosts}; a cluster or sentinel set-up keeps the shared client.
  * Connections lost to a Redis restart are evicted and reopened by the pool, as with the shared one.
  */
-@ApplicationScoped
+@Singleton
 public class LoopRedis {
 
     private final Redis shared;

@@ -7,7 +7,7 @@ import io.llmgateway.routing.client.LoopRedis;
 import io.llmgateway.routing.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;
@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * tokens per key) plus a per-day window for {@code :free} models; credits: the expected cost is
  * reserved on the account and key pending counters when available credit covers it.
  */
-@ApplicationScoped
+@Singleton
 public class Admission {
 
     // KEYS: 1 rpm counter, 2 tpm counter, 3 daily counter, 4 account pending, 5 key pending (one hash slot)

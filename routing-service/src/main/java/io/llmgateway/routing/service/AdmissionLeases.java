@@ -8,8 +8,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
  * <p>Leases belong to one event loop each, so taking, drawing and giving back need no locks; a timer
  * on each loop ends the leases of past minutes.
  */
-@ApplicationScoped
+@Singleton
 public class AdmissionLeases {
 
     private static final Logger LOG = Logger.getLogger(AdmissionLeases.class);

@@ -11,8 +11,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * answers; readiness stays DOWN until then), refetched when a catalog event announces a newer
  * version and every refresh interval as a safety net. A failed refetch keeps the last good copy.
  */
-@ApplicationScoped
+@Singleton
 public class CatalogCache {
 
     private static final Logger LOG = Logger.getLogger(CatalogCache.class);

@@ -14,10 +14,11 @@ import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.ChatRequest;
 import io.llmgateway.routing.stream.UsagePublisher;
 import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.arc.ClientProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
  * ({@link Admission#ample}), just after the first attempt went out, so that only its first byte to
  * the client waits for it.
  */
-@ApplicationScoped
+@Singleton
 public class ChatService {
 
     final RequestParser parser;
@@ -66,7 +67,9 @@ public class ChatService {
         this.usage = usage;
         this.config = config;
         this.vertx = vertx;
-        this.tracer = tracer;
+        // the injected Tracer is a client proxy that looks its bean up on every call; the bean is
+        // application-wide, so the hot path keeps the instance itself
+        this.tracer = ClientProxy.unwrap(tracer);
         this.adapters = Map.of(openai.name(), openai, anthropic.name(), anthropic, gemini.name(), gemini);
     }
 

@@ -6,9 +6,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.util.TypeLiteral;
+import jakarta.inject.Singleton;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * breaker + bulkhead), created lazily. Outcomes are also shared with the other replicas through
  * {@link SharedEndpointHealth}, synchronised every poll interval (1 s by default).
  */
-@ApplicationScoped
+@Singleton
 public class EndpointHealth {
 
     /**

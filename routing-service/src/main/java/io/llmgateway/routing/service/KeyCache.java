@@ -13,8 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * second; a TTL refetches entries that saw no event as a safety net. When auth is down a stale entry
  * is still served.
  */
-@ApplicationScoped
+@Singleton
 public class KeyCache {
 
     private static final Logger LOG = Logger.getLogger(KeyCache.class);

@@ -8,9 +8,9 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * failed flush keeps its sums for the next one; until then a reservation only errs on the strict side
  * or by at most one interval's corrections, and the counter's TTL bounds any drift.
  */
-@ApplicationScoped
+@Singleton
 public class PendingSettlements {
 
     private static final Logger LOG = Logger.getLogger(PendingSettlements.class);

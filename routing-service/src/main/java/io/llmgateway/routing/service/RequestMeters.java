@@ -3,7 +3,7 @@ package io.llmgateway.routing.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * kept: looking a tagged meter up in the registry on every request showed in the profile of the hot
  * path. Cardinality is bounded by the catalog (models times the providers that served them).
  */
-@ApplicationScoped
+@Singleton
 public class RequestMeters {
 
     private record Key(String model, String provider) {

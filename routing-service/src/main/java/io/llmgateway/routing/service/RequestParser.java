@@ -9,7 +9,7 @@ import io.llmgateway.routing.adapter.Json;
 import io.llmgateway.routing.model.ChatRequest;
 import io.llmgateway.routing.model.ProviderPreferences;
 import io.vertx.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Parses and validates a request body once; every mistake becomes a 400 saying what is wrong. */
-@ApplicationScoped
+@Singleton
 public class RequestParser {
 
     private static final Set<String> PROVIDER_FIELDS = Set.of("order", "allow_fallbacks", "only", "ignore", "sort",
@@ -34,7 +34,7 @@ public class RequestParser {
     public ChatRequest parse(Buffer raw, boolean legacy) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(raw.getBytes());
+            root = Json.read(raw);
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("Malformed JSON: " + e.getOriginalMessage());
         } catch (Exception e) {

@@ -6,7 +6,7 @@ import io.llmgateway.contracts.internal.Pricing;
 import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.ChatRequest;
 import io.llmgateway.routing.model.ProviderPreferences;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * preference order (order/sort) or, by default, healthy endpoints first with a weighted random pick
  * favouring low price (inverse square), the rest as ordered fallbacks.
  */
-@ApplicationScoped
+@Singleton
 public class Selector {
 
     /** A resolved model with its variant suffix (free, nitro, floor) or null. */

@@ -7,8 +7,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * per second instead of two commands per request, and the read only touches endpoints that had
  * traffic rather than every endpoint of the catalog.
  */
-@ApplicationScoped
+@Singleton
 public class SharedEndpointHealth {
 
     static final int BUCKET_SECONDS = 10;

@@ -8,11 +8,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,13 +36,17 @@ import org.jboss.logging.Logger;
  * queued in memory up to a bound, then go to an append-only spill file (one JSON line per event),
  * which is replayed once Redis answers again. No event is dropped.
  */
-@ApplicationScoped
+@Singleton
 public class UsagePublisher {
 
     private static final Logger LOG = Logger.getLogger(UsagePublisher.class);
 
-    /** An event ready to send: its JSON and the traceparent of the request that produced it. */
-    public record Pending(String data, String traceparent) {
+    /** An event ready to send: its JSON (UTF-8) and the traceparent of the request that produced it. */
+    private record Pending(Buffer data, String traceparent) {
+    }
+
+    /** A line of the spill file: the event's JSON as a string, so the file stays readable. */
+    public record Spilled(String data, String traceparent) {
     }
 
     private final Redis redis;
@@ -117,7 +122,7 @@ public class UsagePublisher {
     }
 
     public void publish(UsageEvent event) {
-        String json;
+        Buffer json;
         try {
             json = UsageEventWriter.json(event);
         } catch (Exception e) {
@@ -222,13 +227,18 @@ public class UsagePublisher {
             try (BufferedWriter w = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND)) {
                 for (Pending e : events) {
-                    w.write(Json.MAPPER.writeValueAsString(e));
+                    w.write(Json.MAPPER.writeValueAsString(new Spilled(e.data().toString(), e.traceparent())));
                     w.newLine();
                 }
             }
         } catch (IOException e) {
             LOG.errorf("could not spill %d usage events to %s: %s", events.size(), spillFile, e.getMessage());
         }
+    }
+
+    private static Pending unspilled(String line) throws IOException {
+        Spilled s = Json.MAPPER.readValue(line, Spilled.class);
+        return new Pending(Buffer.buffer(s.data()), s.traceparent());
     }
 
     private final AtomicBoolean replaying = new AtomicBoolean();
@@ -253,7 +263,7 @@ public class UsagePublisher {
                         List<Pending> chunk = new ArrayList<>();
                         for (int i = done; i < Math.min(lines.size(), done + batchSize); i++) {
                             if (!lines.get(i).isBlank()) {
-                                chunk.add(Json.MAPPER.readValue(lines.get(i), Pending.class));
+                                chunk.add(unspilled(lines.get(i)));
                             }
                         }
                         send(chunk).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -264,7 +274,7 @@ public class UsagePublisher {
                     List<Pending> rest = new ArrayList<>();
                     for (String line : lines.subList(done, lines.size())) {
                         if (!line.isBlank()) {
-                            rest.add(Json.MAPPER.readValue(line, Pending.class));
+                            rest.add(unspilled(line));
                         }
                     }
                     appendToSpill(rest);
