@@ -13,6 +13,10 @@ import java.util.List;
  *
  * <p>{@code cost} is exact USD; {@code costMicros} is the same cost rounded up to whole micro-dollars,
  * the unit of the Redis pending counters (see {@link RedisKeys#accountPending}).
+ *
+ * <p>On the stream, a field whose value is null, or a primitive 0 or false, may be absent (routing
+ * leaves those out to keep entries small); readers take an absent field as that value, which is what
+ * Jackson does for this record. {@code cost} is always present.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
