@@ -73,21 +73,20 @@ public class PendingSettlements {
     public void settle(Admission.Ticket ticket, long realMicros) {
         long delta = realMicros - ticket.reservationMicros();
         AdmissionLease lease = ticket.lease();
-        if (delta < 0 && lease != null) {
-            // what it did not spend goes back to its lease while that lives, on the lease's own loop;
-            // a cost beyond the reservation goes to the counters at once like any other correction
-            if (lease.owned()) {
-                if (lease.giveBack(-delta)) {
-                    return;
-                }
-            } else {
-                lease.owner().runOnContext(v -> {
-                    if (!lease.giveBack(-delta)) {
-                        correct(ticket.accountPendingKey(), ticket.keyPendingKey(), delta);
-                    }
-                });
-                return;
-            }
+        if (delta < 0 && lease != null && !lease.owned()) {
+            lease.owner().runOnContext(v -> apply(ticket, delta)); // a lease is touched on its own loop only
+        } else {
+            apply(ticket, delta);
+        }
+    }
+
+    /**
+     * What a request did not spend goes back to its lease while that lives; a cost beyond the
+     * reservation, or a return to an ended lease, goes to the counters like any other correction.
+     */
+    private void apply(Admission.Ticket ticket, long delta) {
+        if (delta < 0 && ticket.lease() != null && ticket.lease().giveBack(-delta)) {
+            return;
         }
         correct(ticket.accountPendingKey(), ticket.keyPendingKey(), delta);
     }

@@ -225,15 +225,14 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         }
         sendStreamHeaders();
         cancelKeepalive();
-        if (batched != null) {
-            // events read in this event-loop turn go out in one write at its end (nothing waits for
-            // anything that has not arrived yet)
-            batched.appendString("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n");
-            return;
+        // events read in this event-loop turn go out in one write at its end (nothing waits for
+        // anything that has not arrived yet)
+        Buffer out = batched != null ? batched : Buffer.buffer(256);
+        out.appendString("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n");
+        if (batched == null) {
+            x.ctx.response().write(out);
+            applyBackpressure();
         }
-        Buffer b = Buffer.buffer(256).appendString("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n");
-        x.ctx.response().write(b);
-        applyBackpressure();
     }
 
     /** Writes what the upstream reads of this event-loop turn produced, as one write. */

@@ -47,23 +47,19 @@ final class UpstreamSend {
             x.cutUpstream();
         });
         x.svc.clients.upstream().request(options).onFailure(e -> {
-            x.svc.vertx.cancelTimer(timer);
             fail(new AttemptFailure(0, null, -1, false, "connection failed: " + e.getMessage()), localExhaustion(e));
         }).onSuccess(req -> {
             if (x.finished || result.isDone()) {
                 // refused, abandoned or timed out while this call waited for a connection: never send it
-                x.svc.vertx.cancelTimer(timer);
                 req.reset();
                 fail(new AttemptFailure(0, null, -1, false, "request ended before sending"), true);
                 return;
             }
             x.upstreamRequest = req;
             req.exceptionHandler(e -> {
-                x.svc.vertx.cancelTimer(timer);
                 fail(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()), false);
             });
             req.send(call.body()).onFailure(e -> {
-                x.svc.vertx.cancelTimer(timer);
                 fail(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()), false);
             }).onSuccess(resp -> {
                 int status = resp.statusCode();
@@ -100,11 +96,9 @@ final class UpstreamSend {
                     x.upstreamNanos += x.firstByteNanos - sentAt;
                     result.complete(tap[0]);
                 }, () -> {
-                    x.svc.vertx.cancelTimer(timer);
                     x.released(req);
                     fail(new AttemptFailure(502, null, -1, false, "upstream ended without data"), false);
                 }, e -> {
-                    x.svc.vertx.cancelTimer(timer);
                     fail(new AttemptFailure(0, null, -1, false, "upstream cut: " + e.getMessage()), false);
                 });
             });
@@ -124,6 +118,7 @@ final class UpstreamSend {
      * left, our own resource limits) are wrapped so the endpoint's circuit breaker does not count them.
      */
     private void fail(AttemptFailure failure, boolean notTheEndpoint) {
+        x.svc.vertx.cancelTimer(timer); // the first-byte timer, if it has not fired
         result.completeExceptionally(notTheEndpoint || x.cancelled ? new EndpointHealth.NotTheEndpointsFault(failure) : failure);
     }
 
