@@ -3,11 +3,15 @@
 # plain reverse proxy, (c) through the gateway, (d) through the Portkey AI gateway — in one run, on
 # this machine — and the results written to docs/benchmarks.md with the command used.
 #
-#   bench/run.sh [--duration 10] [--warmup 20] [--rate 300] [--skip-portkey]
+#   bench/run.sh [--duration 10] [--warmup 20] [--rate 300] [--pairs 3] [--skip-portkey]
 #
 # Per target: wrk closed loop at 1 and 32 connections (non-streaming), wrk closed loop at 32
 # connections streaming, then bench/rate.mjs open loop at a fixed --rate (all four targets carry it),
 # non-streaming and streaming, latency from each request's scheduled send time.
+#
+# Then --pairs rounds in which nginx and the billing-paused gateway alternate at 32 connections: on a
+# shared machine throughput drifts between minutes by more than the gap being judged, so the ratio
+# to nginx is also reported pair by pair, each pair measured back to back.
 #
 # The gateway is measured twice: as the whole product on this one machine (auth debiting and
 # metering ingesting every request on the same two cores), and with auth and metering paused
@@ -23,13 +27,15 @@ DURATION=10
 WARMUP=20
 PORTKEY=1
 RATE=300
+PAIRS=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --rate) RATE="$2"; shift 2 ;;
+    --pairs) PAIRS="$2"; shift 2 ;;
     --skip-portkey) PORTKEY=0; shift ;;
-    *) echo "usage: bench/run.sh [--duration SECONDS] [--warmup SECONDS] [--rate REQ_PER_S] [--skip-portkey]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--duration SECONDS] [--warmup SECONDS] [--rate REQ_PER_S] [--pairs N] [--skip-portkey]" >&2; exit 2 ;;
   esac
 done
 NGINX_PORT=8095
@@ -151,6 +157,30 @@ rate_point() {
   echo "    $out"
 }
 
+# rps BASE PATH MODEL KEY HEADERS -> req/s of one closed-loop point at 32 connections (after 3 s of warm-up)
+rps() {
+  local env=(BENCH_PATH="$2" BENCH_MODEL="$3" BENCH_KEY="$4" BENCH_HEADERS="$5" BENCH_PROVIDER="${BENCH_PROVIDER:-}" BENCH_STREAM=false)
+  env "${env[@]}" wrk -t2 -c32 -d3s -s "$ROOT/bench/chat.lua" "$1" >/dev/null 2>&1 || true
+  env "${env[@]}" wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/bench/chat.lua" "$1" 2>/dev/null | awk '/^Requests\/sec/{print $2}'
+}
+
+# Waits until auth and metering have settled what is in gw:usage: every group has been handed the
+# stream's newest entry and has acknowledged all it got (XINFO's "lag" is not used: Redis cannot
+# compute it once trimmed entries were never read).
+catch_up() {
+  step "waiting for auth and metering to catch up on the usage stream"
+  if ! command -v redis-cli >/dev/null; then sleep 60; return; fi
+  local newest behind
+  rc() { redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" "$@" 2>/dev/null; }
+  for _ in $(seq 1 300); do
+    newest="$(rc XINFO STREAM gw:usage | awk '/^last-generated-id$/{getline; print}')"
+    behind="$(rc XINFO GROUPS gw:usage | awk -v n="$newest" '/^pending$/{getline; s+=$1} /^last-delivered-id$/{getline; if ($1 != n) s++} END{print s+0}')"
+    [[ -n "$newest" && "$behind" == 0 ]] && break
+    sleep 1
+  done
+  echo "    groups behind or with pending entries: ${behind:-unknown}"
+}
+
 declare -A R
 run_target() {
   local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" c warm="$WARMUP"
@@ -180,24 +210,24 @@ if [[ "$PORTKEY" == 1 ]]; then
     "x-portkey-provider: openai;x-portkey-custom-host: $SIM/p/$PROVIDER/v1"
 fi
 
+# Paired rounds. Each starts once auth and metering have caught up, so their catch-up on the previous
+# gateway round's events does not run during the nginx round.
+PAIRED=()
+for i in $(seq 1 "$PAIRS"); do
+  step "paired round $i of $PAIRS: nginx, then the billing-paused gateway, ${DURATION}s each at 32 connections"
+  catch_up
+  n="$(rps "http://127.0.0.1:$NGINX_PORT" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" "")"
+  kill -STOP $BILLING_PIDS
+  g="$(BENCH_PROVIDER="$PROVIDER" rps "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" "")"
+  kill -CONT $BILLING_PIDS
+  PAIRED+=("$n $g")
+  echo "    nginx $n req/s, gateway (billing paused) $g req/s"
+done
+
 # Time to first token is measured one stream at a time on an otherwise idle machine: first let auth
 # and metering settle what the billing-paused points left in gw:usage (their catch-up, hundreds of
 # thousands of events, would otherwise share the two cores with the streams being timed).
-step "waiting for auth and metering to catch up on the usage stream"
-if command -v redis-cli >/dev/null; then
-  # caught up: every group has been handed the stream's newest entry and has acknowledged all it got
-  # (XINFO's "lag" is not used: Redis cannot compute it once trimmed entries were never read)
-  rc() { redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" "$@" 2>/dev/null; }
-  for _ in $(seq 1 300); do
-    newest="$(rc XINFO STREAM gw:usage | awk '/^last-generated-id$/{getline; print}')"
-    behind="$(rc XINFO GROUPS gw:usage | awk -v n="$newest" '/^pending$/{getline; s+=$1} /^last-delivered-id$/{getline; if ($1 != n) s++} END{print s+0}')"
-    [[ -n "$newest" && "$behind" == 0 ]] && break
-    sleep 1
-  done
-  echo "    groups behind or with pending entries: ${behind:-unknown}"
-else
-  sleep 60
-fi
+catch_up
 step "measuring streaming time to first token (bench/ttft.mjs, the targets taking turns)"
 TTFT="$(node "$ROOT/bench/ttft.mjs" "$SIM" "$GATEWAY" "$BENCH_KEY" "$PROVIDER" "$UPSTREAM_MODEL" "$GATEWAY_MODEL" \
   "http://127.0.0.1:$NGINX_PORT" 2>&1 || true)"
@@ -229,6 +259,17 @@ row() {
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   for n in direct nginx gateway gateway-billing-paused portkey; do [[ -n "${R[$n-1]:-}" ]] && row "$n"; done
   echo
+  if [[ ${#PAIRED[@]} -gt 0 ]]; then
+    echo "Paired rounds (32 connections, ${DURATION}s each after 3 s of warm-up): nginx, then at once the billing-paused gateway,"
+    echo "each round after auth and metering caught up. The single points above are minutes apart; these pairs are not."
+    echo
+    echo "| round | nginx req/s | gateway-billing-paused req/s | x nginx |"
+    echo "| --- | --- | --- | --- |"
+    printf '%s\n' "${PAIRED[@]}" | awk '{r=($1>0)?$2/$1:0; printf "| %d | %s | %s | %.2f |\n", NR, $1, $2, r}'
+    printf '%s\n' "${PAIRED[@]}" | awk '{print ($1>0)?$2/$1:0}' | sort -g | awk '{r[NR]=$1} END{n=NR; m=(n%2)?r[(n+1)/2]:(r[n/2]+r[n/2+1])/2;
+      printf "\nMedian of the paired ratios: **%.2fx nginx** (lowest %.2f, highest %.2f).\n", m, r[1], r[n]}'
+    echo
+  fi
   echo "Fixed rate, open loop (\`bench/rate.mjs\`): $RATE req/s for ${DURATION}s per point after 2 s at the same rate; each"
   echo "latency counts from the request's scheduled send time (a stall delays the clock, not the load); \`stream\` is the"
   echo "same request with \`\"stream\": true\` timed to the end of the stream (\`data: [DONE]\`; the simulator sends its 16"

@@ -4,7 +4,6 @@ import io.llmgateway.contracts.events.UsageAttempt;
 import io.llmgateway.contracts.events.UsageEvent;
 import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.TokenUsage;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -38,13 +37,13 @@ final class UsageRecorder {
                 x.ctx.request().getHeader("X-Title"), producerSpan(x));
         x.svc.usage.publish(event);
         Span span = x.span;
-        span.setAttribute("gen_ai.response.model", c == null ? "" : c.model().id());
-        span.setAttribute("gen_ai.usage.input_tokens", u.prompt);
-        span.setAttribute("gen_ai.usage.output_tokens", u.completion);
+        span.setAttribute(SpanAttributes.RESPONSE_MODEL, c == null ? "" : c.model().id());
+        span.setAttribute(SpanAttributes.INPUT_TOKENS, u.prompt);
+        span.setAttribute(SpanAttributes.OUTPUT_TOKENS, u.completion);
         if (finish != null) {
-            span.setAttribute(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"), List.of(finish));
+            span.setAttribute(SpanAttributes.FINISH_REASONS, List.of(finish));
         }
-        span.setAttribute("gateway.generation_id", x.generationId);
+        span.setAttribute(SpanAttributes.GENERATION_ID, x.generationId);
         span.end();
         String model = c == null ? "none" : c.model().id();
         String provider = c == null ? "none" : c.providerSlug();
@@ -75,8 +74,8 @@ final class UsageRecorder {
     private static String producerSpan(Exchange x) {
         Span producer = x.svc.tracer.spanBuilder("publish " + x.svc.usage.streamName()).setSpanKind(SpanKind.PRODUCER)
                 .setParent(io.opentelemetry.context.Context.current().with(x.span))
-                .setAttribute("messaging.system", "redis").setAttribute("messaging.destination.name", x.svc.usage.streamName())
-                .setAttribute("gateway.generation_id", x.generationId).startSpan();
+                .setAttribute(SpanAttributes.MESSAGING_SYSTEM, "redis").setAttribute(SpanAttributes.DESTINATION, x.svc.usage.streamName())
+                .setAttribute(SpanAttributes.GENERATION_ID, x.generationId).startSpan();
         producer.end();
         SpanContext sc = producer.getSpanContext();
         return sc.isValid() ? "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex() : null;
