@@ -44,6 +44,11 @@ routing_env() {
   tr '\0' '\n' <"/proc/$pid/environ" | grep -E '^(GATEWAY|QUARKUS)_' | grep -v '^QUARKUS_HTTP_PORT='
 }
 
+# The JVM options of the routing-service JVM started by ./services (what comes before -jar).
+routing_jvm_opts() {
+  tr '\0' '\n' <"/proc/$(cat "$ROOT/.services/pids/routing-service.pid")/cmdline" | sed -n '2,$p' | sed '/^-jar$/,$d' | tr '\n' ' '
+}
+
 # start_routing NAME PORT JVM-OPTIONS [EXTRA VAR=VALUE...] -> sets REPLICA_PID; waits until ready
 start_routing() {
   local name="$1" port="$2" jvm="$3"; shift 3

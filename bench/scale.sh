@@ -90,7 +90,7 @@ step "one instance behind nginx (:$NGINX_PORT -> :8080)"
 R[nginx1]="$(measure nginx1 "http://127.0.0.1:$NGINX_PORT")"; echo "    req/s p50 p99 non-2xx: ${R[nginx1]}"
 
 step "starting a second routing instance on :$REPLICA_PORT"
-start_routing scale-routing-$REPLICA_PORT "$REPLICA_PORT" "-XX:+UseSerialGC -Xms256m -Xmx512m -Xmn128m"
+start_routing scale-routing-$REPLICA_PORT "$REPLICA_PORT" "$(routing_jvm_opts)"
 # warm the new JVM a little more than the others (it just started)
 BENCH_PATH=/api/v1/chat/completions BENCH_MODEL="$MODEL" BENCH_KEY="$BENCH_KEY" \
   wrk -t2 -c"$CONNS" -d5s -s "$ROOT/bench/chat.lua" "http://127.0.0.1:$REPLICA_PORT" >/dev/null 2>&1 || true
