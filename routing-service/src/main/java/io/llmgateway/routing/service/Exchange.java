@@ -1,5 +1,12 @@
 package io.llmgateway.routing.service;
 
+import static io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE;
+import static io.opentelemetry.semconv.HttpAttributes.HTTP_RESPONSE_STATUS_CODE;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_SYSTEM;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -106,8 +113,8 @@ final class Exchange {
         this.context = svc.vertx.getOrCreateContext();
         this.generationId = newGenerationId();
         this.span = svc.tracer.spanBuilder("chat " + request.models().get(0)).setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(SpanAttributes.REQUEST_MODEL, request.models().get(0))
-                .setAttribute(SpanAttributes.OPERATION, "chat").setParent(parent).startSpan();
+                .setAttribute(GEN_AI_REQUEST_MODEL, request.models().get(0))
+                .setAttribute(GEN_AI_OPERATION_NAME, "chat").setParent(parent).startSpan();
         this.relay = request.stream() ? new StreamRelay(this) : null;
     }
 
@@ -194,7 +201,7 @@ final class Exchange {
             svc.meters.optimisticDenied();
         }
         cutUpstream(); // a call still waiting for a connection stops in UpstreamSend.send()
-        span.setAttribute(SpanAttributes.ERROR_TYPE, "admission_" + e.status()).end();
+        span.setAttribute(ERROR_TYPE, "admission_" + e.status()).end();
         ChatService.fail(ctx, e);
     }
 
@@ -252,15 +259,15 @@ final class Exchange {
         UpstreamCall call = adapter.request(request.body(), c, request.stream(), credential);
         Span attemptSpan = svc.tracer.spanBuilder("chat " + c.endpoint().providerModel()).setSpanKind(SpanKind.CLIENT)
                 .setParent(io.opentelemetry.context.Context.current().with(span))
-                .setAttribute(SpanAttributes.SYSTEM, c.providerSlug())
-                .setAttribute(SpanAttributes.REQUEST_MODEL, c.model().id())
-                .setAttribute(SpanAttributes.RESPONSE_MODEL, c.endpoint().providerModel()).startSpan();
+                .setAttribute(GEN_AI_SYSTEM, c.providerSlug())
+                .setAttribute(GEN_AI_REQUEST_MODEL, c.model().id())
+                .setAttribute(GEN_AI_RESPONSE_MODEL, c.endpoint().providerModel()).startSpan();
         CompletionStage<Object> stage = svc.health.guarded(c.endpointId(), () -> new UpstreamSend(this).send(adapter, call));
         stage.whenComplete((result, error) -> context.runOnContext(v -> {
             startDeferredAdmission(); // the attempt ended before its request was written
             long latency = (System.nanoTime() - attemptStarted) / 1_000_000;
             if (error == null) {
-                attemptSpan.setAttribute(SpanAttributes.HTTP_STATUS, 200L).end();
+                attemptSpan.setAttribute(HTTP_RESPONSE_STATUS_CODE, 200L).end();
                 svc.health.record(c.endpointId(), true);
                 attempts.add(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 200, "success", latency, null));
                 if (request.stream()) {
@@ -283,7 +290,7 @@ final class Exchange {
                 cause = cf.getCause();
                 endpointsFault = false;
             }
-            attemptSpan.setAttribute(SpanAttributes.ERROR_TYPE, cause.getClass().getSimpleName()).end();
+            attemptSpan.setAttribute(ERROR_TYPE, cause.getClass().getSimpleName()).end();
             if (!(cause instanceof AttemptFailure f)) {
                 // circuit open or bulkhead full: not an attempt on the wire, try the next endpoint
                 attemptsUsed--;

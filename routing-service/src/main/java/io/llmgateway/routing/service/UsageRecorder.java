@@ -1,9 +1,17 @@
 package io.llmgateway.routing.service;
 
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_INPUT_TOKENS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
+import static io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME;
+import static io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MESSAGING_SYSTEM;
+
 import io.llmgateway.contracts.events.UsageAttempt;
 import io.llmgateway.contracts.events.UsageEvent;
 import io.llmgateway.routing.model.Candidate;
 import io.llmgateway.routing.model.TokenUsage;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -19,6 +27,9 @@ import java.util.Map;
  * Stateless, reading the exchange's fields, so that recording an exchange costs no object of its own.
  */
 final class UsageRecorder {
+
+    /** Attribute keys are built once: setting an attribute by name builds its key again on every call. */
+    private static final AttributeKey<String> GENERATION_ID = AttributeKey.stringKey("gateway.generation_id");
 
     private UsageRecorder() {
     }
@@ -37,13 +48,13 @@ final class UsageRecorder {
                 x.ctx.request().getHeader("X-Title"), producerSpan(x));
         x.svc.usage.publish(event);
         Span span = x.span;
-        span.setAttribute(SpanAttributes.RESPONSE_MODEL, c == null ? "" : c.model().id());
-        span.setAttribute(SpanAttributes.INPUT_TOKENS, u.prompt);
-        span.setAttribute(SpanAttributes.OUTPUT_TOKENS, u.completion);
+        span.setAttribute(GEN_AI_RESPONSE_MODEL, c == null ? "" : c.model().id());
+        span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, u.prompt);
+        span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, u.completion);
         if (finish != null) {
-            span.setAttribute(SpanAttributes.FINISH_REASONS, List.of(finish));
+            span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(finish));
         }
-        span.setAttribute(SpanAttributes.GENERATION_ID, x.generationId);
+        span.setAttribute(GENERATION_ID, x.generationId);
         span.end();
         String model = c == null ? "none" : c.model().id();
         String provider = c == null ? "none" : c.providerSlug();
@@ -74,8 +85,8 @@ final class UsageRecorder {
     private static String producerSpan(Exchange x) {
         Span producer = x.svc.tracer.spanBuilder("publish " + x.svc.usage.streamName()).setSpanKind(SpanKind.PRODUCER)
                 .setParent(io.opentelemetry.context.Context.current().with(x.span))
-                .setAttribute(SpanAttributes.MESSAGING_SYSTEM, "redis").setAttribute(SpanAttributes.DESTINATION, x.svc.usage.streamName())
-                .setAttribute(SpanAttributes.GENERATION_ID, x.generationId).startSpan();
+                .setAttribute(MESSAGING_SYSTEM, "redis").setAttribute(MESSAGING_DESTINATION_NAME, x.svc.usage.streamName())
+                .setAttribute(GENERATION_ID, x.generationId).startSpan();
         producer.end();
         SpanContext sc = producer.getSpanContext();
         return sc.isValid() ? "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex() : null;
