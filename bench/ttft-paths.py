@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
 """Where a proxy's time to first token goes, hop by hop, read off the loopback wire.
 
-    sudo bench/ttft-paths.py --key KEY [--streams 40] [--gateway 8080] [--nginx 8095] [--sim 8090]
+    sudo bench/ttft-paths.py --key KEY [--streams 100] [--gateway 8080] [--nginx 8095] [--sim 8090]
+                             [--gateway-b PORT]
 
-Sends one stream at a time (raw HTTP/1.1 on a kept-alive socket, 20 ms apart; simulator provider
-`openai` set to a 50 ms time to first token) through the gateway and through nginx, while tcpdump
-records every packet with data on loopback. For each stream it reports, per proxy:
+Sends one stream at a time (raw HTTP/1.1 on a kept-alive socket per proxy, 20 ms apart; simulator
+provider `openai` set to a 50 ms time to first token). The proxies take turns, one stream each, so a
+drift of the machine falls on all of them alike (on this shared host the medians of two back-to-back
+blocks differ by 100 µs). tcpdump records every packet with data on loopback, into a file: read
+through a pipe only at the end, it dropped most packets once the pipe was full. Per stream and proxy:
   request path  = client's request packet in  -> the proxy's request packet to the simulator out
   response path = simulator's first packet in -> the proxy's first packet to the client out
 Both include the proxy's wake-ups and its write syscalls, and nothing of the simulator or the client,
-so they are the proxy's own share of the time to first token. Needs tcpdump and root (or CAP_NET_RAW).
+so they are the proxy's own share of the time to first token. --gateway-b adds a second gateway (an
+A/B of two builds, each started on its own port). Needs tcpdump and root (or CAP_NET_RAW).
 """
-import argparse, json, re, socket, statistics, subprocess, sys, time, urllib.request
+import argparse, json, re, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
 p = argparse.ArgumentParser()
 p.add_argument("--key", required=True)
-p.add_argument("--streams", type=int, default=40)
+p.add_argument("--streams", type=int, default=100)
 p.add_argument("--gateway", type=int, default=8080)
 p.add_argument("--nginx", type=int, default=8095)
 p.add_argument("--sim", type=int, default=8090)
+p.add_argument("--gateway-b", type=int)
 a = p.parse_args()
 
 
@@ -29,7 +34,8 @@ def settings(body):
     urllib.request.urlopen(req).read()
 
 
-def streams(port, path, model, key=None, only=None):
+def connection(port, path, model, key=None, only=None):
+    """A kept-alive socket to the proxy and the request to send on it."""
     s = socket.create_connection(("127.0.0.1", port))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     body = {"model": model, "stream": True, "messages": [{"role": "user", "content": "Tell me about the sea."}]}
@@ -39,17 +45,18 @@ def streams(port, path, model, key=None, only=None):
     head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {len(b)}\r\n"
     if key:
         head += f"Authorization: Bearer {key}\r\n"
-    request = (head + "\r\n").encode() + b
-    for _ in range(a.streams + 10):  # the first 10 warm the path and are not reported
-        time.sleep(0.02)
-        s.sendall(request)
-        buf = b""
-        while not buf.endswith(b"0\r\n\r\n"):
-            chunk = s.recv(65536)
-            if not chunk:
-                sys.exit(f"port {port} closed the connection")
-            buf += chunk
-    s.close()
+    return s, (head + "\r\n").encode() + b, port
+
+
+def stream(s, request, port):
+    time.sleep(0.02)
+    s.sendall(request)
+    buf = b""
+    while not buf.endswith(b"0\r\n\r\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            sys.exit(f"port {port} closed the connection")
+        buf += chunk
 
 
 def paths(capture, proxy):
@@ -77,27 +84,37 @@ def paths(capture, proxy):
     return req[10:], resp[10:]
 
 
+targets = [("gateway", a.gateway, "/api/v1/chat/completions", "openai/gpt-4o-mini", a.key, "openai")]
+if a.gateway_b:
+    targets.append(("gateway-b", a.gateway_b, "/api/v1/chat/completions", "openai/gpt-4o-mini", a.key, "openai"))
+targets.append(("nginx", a.nginx, "/p/openai/v1/chat/completions", "gpt-4o-mini", None, None))
 settings({"ttft_ms": 50, "tokens_per_second": 2000, "output_tokens": 3})
+capture = tempfile.NamedTemporaryFile("w+", suffix=".tcpdump.txt")
 try:
-    results = {}
-    for name, port, path, model, key, only in (
-            ("gateway", a.gateway, "/api/v1/chat/completions", "openai/gpt-4o-mini", a.key, "openai"),
-            ("nginx", a.nginx, "/p/openai/v1/chat/completions", "gpt-4o-mini", None, None)):
-        dump = subprocess.Popen(["tcpdump", "-i", "lo", "-nn", "-tt", "-l",
-                                 f"tcp[tcpflags] & tcp-push != 0 and (port {port} or port {a.sim})"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        time.sleep(1)
-        streams(port, path, model, key, only)
-        time.sleep(0.5)
-        dump.terminate()
-        results[name] = paths(dump.communicate()[0], port)
+    ports = " or ".join(f"port {t[1]}" for t in targets)
+    dump = subprocess.Popen(["tcpdump", "-i", "lo", "-nn", "-tt", "-l",
+                             f"tcp[tcpflags] & tcp-push != 0 and ({ports} or port {a.sim})"],
+                            stdout=capture, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(1)
+    connections = [connection(port, path, model, key, only) for _, port, path, model, key, only in targets]
+    for _ in range(a.streams + 10):  # the first 10 rounds warm the paths and are not reported
+        for c in connections:
+            stream(*c)
+    time.sleep(0.5)
+    dump.terminate()
+    dump.wait()
+    capture.seek(0)
+    text = capture.read()
+    results = {name: paths(text, port) for name, port, *_ in targets}
 finally:
     settings(None)
-print(f"streams: {a.streams} per proxy, one at a time; microseconds, p50 / p90")
+print(f"streams: {a.streams} per proxy, one at a time, the proxies taking turns; microseconds, p50 / p90")
 for name, (req, resp) in results.items():
     if not req:
-        print(f"{name:8s} no complete stream captured (is tcpdump allowed to capture on lo?)")
+        print(f"{name:9s} no complete stream captured (is tcpdump allowed to capture on lo?)")
         continue
     q = lambda v, x: sorted(v)[int(x * (len(v) - 1))]
-    print(f"{name:8s} request path {statistics.median(req):6.0f} / {q(req, 0.9):6.0f}   "
-          f"response path {statistics.median(resp):6.0f} / {q(resp, 0.9):6.0f}")
+    both = [x + y for x, y in zip(req, resp)]
+    print(f"{name:9s} request path {statistics.median(req):6.0f} / {q(req, 0.9):6.0f}   "
+          f"response path {statistics.median(resp):6.0f} / {q(resp, 0.9):6.0f}   "
+          f"both {statistics.median(both):6.0f} / {q(both, 0.9):6.0f}   ({len(req)} streams)")
