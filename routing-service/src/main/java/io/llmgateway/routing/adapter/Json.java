@@ -2,15 +2,11 @@ package io.llmgateway.routing.adapter;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ContainerNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
@@ -18,7 +14,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 
 /** One shared, thread-safe Jackson mapper for the hot path (tree model: parsed once, edited in place). */
 public final class Json {
@@ -27,7 +22,8 @@ public final class Json {
             JsonFactory.builder().recyclerPool(EventLoopRecyclers.INSTANCE).build()).findAndRegisterModules()
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    /** Resolved once: {@code MAPPER.readTree} looks the tree type up in its type factory on every call. */
+    private static final ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     private Json() {
     }
@@ -58,17 +54,15 @@ public final class Json {
     /** Reads JSON from a buffer without copying it first when its bytes are on the heap. */
     public static JsonNode read(Buffer buffer) throws IOException {
         ByteBuf bytes = buffer.getByteBuf();
-        JsonParser parser = bytes.hasArray()
-                ? FACTORY.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes())
-                : FACTORY.createParser(buffer.getBytes());
-        try (parser) {
-            return tree(parser);
+        if (bytes.hasArray()) {
+            return TREE.readTree(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
         }
+        return TREE.readTree(buffer.getBytes());
     }
 
     public static JsonNode parse(String text) {
-        try (JsonParser parser = FACTORY.createParser(text)) {
-            return tree(parser);
+        try {
+            return TREE.readTree(text);
         } catch (Exception e) {
             throw new IllegalArgumentException("malformed JSON from provider");
         }
@@ -79,82 +73,6 @@ public final class Json {
             return read(buffer);
         } catch (Exception e) {
             throw new IllegalArgumentException("malformed JSON from provider");
-        }
-    }
-
-    /**
-     * The tree of the parser's first value (null when there is none; what follows it is not read, as
-     * with {@code ObjectMapper.readTree}), built straight from the parser's tokens. Nodes are those
-     * {@code readTree} makes; what is skipped is its per-call deserialisation context and lookups,
-     * a fifth of the gateway's work on a request that finds its caches cold (an idle host).
-     * Iterative, so nesting is bounded by the parser's own depth limit, never by the thread's stack.
-     */
-    static JsonNode tree(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == null) {
-            return null;
-        }
-        if (!t.isStructStart()) {
-            return scalar(p, t);
-        }
-        ContainerNode<?> root = t == JsonToken.START_OBJECT ? NODES.objectNode() : NODES.arrayNode();
-        ArrayDeque<ContainerNode<?>> outer = new ArrayDeque<>();
-        ContainerNode<?> current = root;
-        String field = null;
-        while ((t = p.nextToken()) != null) {
-            JsonNode value;
-            switch (t) {
-                case FIELD_NAME:
-                    field = p.currentName();
-                    continue;
-                case END_OBJECT:
-                case END_ARRAY:
-                    if (outer.isEmpty()) {
-                        return root;
-                    }
-                    current = outer.pop();
-                    continue;
-                case START_OBJECT:
-                case START_ARRAY:
-                    value = t == JsonToken.START_OBJECT ? NODES.objectNode() : NODES.arrayNode();
-                    break;
-                default:
-                    value = scalar(p, t);
-            }
-            if (current instanceof ObjectNode object) {
-                object.set(field, value);
-            } else {
-                ((ArrayNode) current).add(value);
-            }
-            if (value instanceof ContainerNode<?> opened) {
-                outer.push(current);
-                current = opened;
-            }
-        }
-        throw new JsonParseException(p, "Unexpected end-of-input: the JSON value is not closed");
-    }
-
-    private static JsonNode scalar(JsonParser p, JsonToken t) throws IOException {
-        switch (t) {
-            case VALUE_STRING:
-                return NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT:
-                return switch (p.getNumberType()) {
-                    case INT -> NODES.numberNode(p.getIntValue());
-                    case LONG -> NODES.numberNode(p.getLongValue());
-                    default -> NODES.numberNode(p.getBigIntegerValue());
-                };
-            case VALUE_NUMBER_FLOAT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL ? NODES.numberNode(p.getDecimalValue())
-                        : NODES.numberNode(p.getDoubleValue());
-            case VALUE_TRUE:
-                return NODES.booleanNode(true);
-            case VALUE_FALSE:
-                return NODES.booleanNode(false);
-            case VALUE_NULL:
-                return NODES.nullNode();
-            default:
-                throw new JsonParseException(p, "Unexpected token " + t);
         }
     }
 

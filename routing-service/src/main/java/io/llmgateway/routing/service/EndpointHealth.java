@@ -91,12 +91,7 @@ public class EndpointHealth {
                 .onStateChange(state -> states.put(endpointId, state))
                 .done()
                 .withBulkhead().limit(u.bulkhead()).queueSize(u.bulkheadQueue()).done()
-                // the call runs on the caller's thread and its outcome is handed on where it
-                // completes: the caller keeps an attempt on its request's event loop itself
-                // (Exchange). Without an offload, SmallRye remembers the event loop and passes both
-                // the call and its outcome through that loop's task queue, twice in front of every
-                // first token (about 50 µs on an idle host).
-                .withThreadOffload(true).withThreadOffloadExecutor(Runnable::run)
+                .withThreadOffload(false)
                 .build();
     }
 

@@ -102,9 +102,13 @@ final class UpstreamSend {
                     fail(new AttemptFailure(0, null, -1, false, "upstream cut: " + e.getMessage()), false);
                 });
             });
-            // the provider's request is on its way: now the script (on the request's loop, where
-            // Exchange runs every attempt)
-            x.startDeferredAdmission();
+            // the provider's request is on its way: now the script, on the request's own loop (the
+            // bulkhead may have started this attempt elsewhere)
+            if (Thread.currentThread() == x.loop) {
+                x.startDeferredAdmission();
+            } else {
+                x.context.runOnContext(v -> x.startDeferredAdmission());
+            }
         });
         return result;
     }
