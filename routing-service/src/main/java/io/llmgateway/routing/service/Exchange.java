@@ -277,8 +277,8 @@ final class Exchange {
                     giveUp(new GatewayException(500, "Internal error; the request was not completed"));
                 }
             } else {
-                // failures go through the queue: the next attempt then starts on a fresh stack, never
-                // inside the callbacks of the one that failed
+                // the rest goes through the queue: after a failure the next attempt then starts on
+                // a fresh stack, never inside the callbacks of the one that failed
                 context.runOnContext(v -> attemptEnded(c, adapter, attemptSpan, result, error));
             }
         });
