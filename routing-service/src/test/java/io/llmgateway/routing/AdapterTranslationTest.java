@@ -1,5 +1,16 @@
 package io.llmgateway.routing;
 
+import io.llmgateway.routing.canonical.Completion;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.StreamSink;
+import io.llmgateway.routing.canonical.TokenUsage;
+import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.upstream.SseParser;
+import io.llmgateway.routing.upstream.protocol.AnthropicAdapter;
+import io.llmgateway.routing.upstream.protocol.GeminiAdapter;
+import io.llmgateway.routing.upstream.protocol.OpenAiAdapter;
+import io.llmgateway.routing.upstream.protocol.UpstreamCall;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.internal.CatalogSnapshot;
-import io.llmgateway.routing.adapter.AnthropicAdapter;
-import io.llmgateway.routing.adapter.Completion;
-import io.llmgateway.routing.adapter.GeminiAdapter;
-import io.llmgateway.routing.adapter.Json;
-import io.llmgateway.routing.adapter.OpenAiAdapter;
-import io.llmgateway.routing.adapter.SseParser;
-import io.llmgateway.routing.adapter.StreamSink;
-import io.llmgateway.routing.adapter.UpstreamCall;
-import io.llmgateway.routing.model.Candidate;
-import io.llmgateway.routing.model.TokenUsage;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.llmgateway.routing;
 
+import io.llmgateway.routing.selection.CatalogCache;
+import io.llmgateway.routing.upstream.EndpointGuards;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.routing.service.CatalogCache;
-import io.llmgateway.routing.service.EndpointHealth;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
@@ -32,7 +33,7 @@ class ChatCompletionsTest {
     @Inject
     CatalogCache catalog;
     @Inject
-    EndpointHealth health;
+    EndpointGuards health;
     @Inject
     RedisDataSource redis;
     @Inject

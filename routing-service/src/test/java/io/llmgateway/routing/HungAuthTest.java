@@ -1,8 +1,9 @@
 package io.llmgateway.routing;
 
+import io.llmgateway.routing.selection.CatalogCache;
+
 import static io.restassured.RestAssured.given;
 
-import io.llmgateway.routing.service.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;

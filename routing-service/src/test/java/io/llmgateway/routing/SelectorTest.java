@@ -1,5 +1,11 @@
 package io.llmgateway.routing;
 
+import io.llmgateway.routing.ingress.chat.ChatRequestParser;
+import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.selection.CatalogCache;
+import io.llmgateway.routing.selection.Selector;
+import io.llmgateway.routing.upstream.EndpointGuards;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.llmgateway.contracts.internal.Pricing;
-import io.llmgateway.routing.model.Candidate;
-import io.llmgateway.routing.service.CatalogCache;
-import io.llmgateway.routing.service.EndpointHealth;
-import io.llmgateway.routing.service.RequestParser;
-import io.llmgateway.routing.service.Selector;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.vertx.core.buffer.Buffer;
 import java.math.BigDecimal;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
 class SelectorTest {
 
     final CatalogCache catalog = new CatalogCache(null, null, null, null, null);
-    final EndpointHealth health = new EndpointHealth(null, null, null, null);
+    final EndpointGuards health = new EndpointGuards(null, null, null, null);
     final Selector selector = new Selector(catalog, health);
-    final RequestParser parser = new RequestParser();
+    final ChatRequestParser parser = new ChatRequestParser();
 
     SelectorTest() {
         List<CatalogSnapshot.Provider> providers = List.of(
@@ -52,7 +53,7 @@ class SelectorTest {
     }
 
     List<String> order(String json) {
-        return selector.candidates(parser.parse(Buffer.buffer(json), false)).stream().map(Candidate::endpointId)
+        return selector.candidates(parser.canonical(ChatRequestParser.readObject(Buffer.buffer(json)))).stream().map(Candidate::endpointId)
                 .collect(Collectors.toList());
     }
 

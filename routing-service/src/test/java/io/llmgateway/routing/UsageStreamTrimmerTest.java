@@ -1,8 +1,9 @@
 package io.llmgateway.routing;
 
+import io.llmgateway.routing.usage.UsageStreamTrimmer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.llmgateway.routing.stream.UsageStreamTrimmer;
 import io.llmgateway.testsupport.InfraLocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,20 +1,21 @@
 package io.llmgateway.bench;
 
+import io.llmgateway.routing.canonical.CanonicalRequest;
+import io.llmgateway.routing.canonical.Completion;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.TokenUsage;
+import io.llmgateway.routing.ingress.chat.ChatRequestParser;
+import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.selection.CatalogCache;
+import io.llmgateway.routing.selection.Pricer;
+import io.llmgateway.routing.selection.Selector;
+import io.llmgateway.routing.upstream.EndpointGuards;
+import io.llmgateway.routing.upstream.protocol.AnthropicAdapter;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.llmgateway.contracts.internal.Pricing;
-import io.llmgateway.routing.adapter.AnthropicAdapter;
-import io.llmgateway.routing.adapter.Completion;
-import io.llmgateway.routing.adapter.Json;
-import io.llmgateway.routing.model.Candidate;
-import io.llmgateway.routing.model.ChatRequest;
-import io.llmgateway.routing.model.TokenUsage;
-import io.llmgateway.routing.service.CatalogCache;
-import io.llmgateway.routing.service.EndpointHealth;
-import io.llmgateway.routing.service.Pricer;
-import io.llmgateway.routing.service.RequestParser;
-import io.llmgateway.routing.service.Selector;
 import io.vertx.core.buffer.Buffer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The in-process work routing-service does per request, without network, Redis or CDI:
  * <ul>
- * <li>{@code parse}: {@link RequestParser#parse} of a typical chat body (system + user message,
+ * <li>{@code parse}: {@link ChatRequestParser#canonical} of a typical chat body (system + user message,
  * temperature, max_tokens, stream) from bytes;</li>
  * <li>{@code select}: {@link Selector#candidates} for a model served by 10 endpoints, in a snapshot of
  * 200 models and 12 providers (default order: weighted random pick by price, then fallbacks);</li>
@@ -40,8 +41,8 @@ import org.openjdk.jmh.annotations.State;
  * {@link AnthropicAdapter#response}, priced, and written as the OpenAI chat.completion body (bytes),
  * as Exchange.respond does.</li>
  * </ul>
- * Beans are built with their constructors: CatalogCache and EndpointHealth get null collaborators,
- * which the measured methods never touch (CatalogCache.install fills the index; EndpointHealth.healthy
+ * Beans are built with their constructors: CatalogCache and EndpointGuards get null collaborators,
+ * which the measured methods never touch (CatalogCache.install fills the index; EndpointGuards.healthy
  * only reads its in-memory breaker state).
  */
 @State(Scope.Benchmark)
@@ -66,21 +67,21 @@ public class HotPathBenchmark {
             + "\"usage\":{\"input_tokens\":52,\"output_tokens\":61,\"cache_read_input_tokens\":0,"
             + "\"cache_creation_input_tokens\":0}}").getBytes(StandardCharsets.UTF_8);
 
-    RequestParser parser;
+    ChatRequestParser parser;
     Selector selector;
     AnthropicAdapter anthropic;
-    ChatRequest request;
+    CanonicalRequest request;
     Candidate anthropicCandidate;
 
     @Setup
     public void setup() {
-        parser = new RequestParser();
+        parser = new ChatRequestParser();
         CatalogCache catalog = new CatalogCache(null, null, null, null, null);
         catalog.install(snapshot());
-        EndpointHealth health = new EndpointHealth(null, null, null, null);
+        EndpointGuards health = new EndpointGuards(null, null, null, null);
         selector = new Selector(catalog, health);
         anthropic = new AnthropicAdapter();
-        request = parser.parse(Buffer.buffer(CHAT_BODY), false);
+        request = parser.canonical(ChatRequestParser.readObject(Buffer.buffer(CHAT_BODY)));
         List<Candidate> candidates = selector.candidates(request);
         if (candidates.size() != 10) {
             throw new IllegalStateException("expected 10 candidates, got " + candidates.size());
@@ -121,8 +122,8 @@ public class HotPathBenchmark {
     }
 
     @Benchmark
-    public ChatRequest parse() {
-        return parser.parse(Buffer.buffer(CHAT_BODY), false);
+    public CanonicalRequest parse() {
+        return parser.canonical(ChatRequestParser.readObject(Buffer.buffer(CHAT_BODY)));
     }
 
     @Benchmark

@@ -1,7 +1,0 @@
-package io.llmgateway.routing.adapter;
-
-/** Turns the provider's SSE events into {@link StreamSink} calls. One instance per stream. */
-public interface StreamDecoder {
-
-    void onEvent(String event, String data);
-}

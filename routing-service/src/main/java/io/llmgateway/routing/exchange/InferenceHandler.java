@@ -1,0 +1,133 @@
+package io.llmgateway.routing.exchange;
+
+import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.contracts.internal.KeyState;
+import io.llmgateway.routing.admission.Admission;
+import io.llmgateway.routing.admission.AdmissionLeases;
+import io.llmgateway.routing.canonical.CanonicalRequest;
+import io.llmgateway.routing.canonical.IngressFormat;
+import io.llmgateway.routing.config.RoutingConfig;
+import io.llmgateway.routing.keys.KeyCache;
+import io.llmgateway.routing.keys.KeyCheck;
+import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.selection.Pricer;
+import io.llmgateway.routing.selection.Selector;
+import io.llmgateway.routing.usage.RequestClock;
+import io.llmgateway.routing.usage.RequestIdentity;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Singleton;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Entry of one inference request, whatever its format: key check, translation into the canonical
+ * request, selection and admission, then an {@link Exchange} that runs the attempts and writes the
+ * answer in the request's format. A request that this event loop's lease of the key covers is
+ * admitted at once ({@link AdmissionLeases}); otherwise the exchange runs the admission itself:
+ * before its first attempt, or, when the key has ample headroom ({@link Admission#ample}), just
+ * after the first attempt went out, so that only its first byte to the client waits for it.
+ */
+@Singleton
+public class InferenceHandler {
+
+    private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final KeyCache keyCache;
+    private final Selector selector;
+    private final Admission admission;
+    private final AdmissionLeases leases;
+    private final RoutingConfig config;
+    private final ExchangeServices services;
+
+    public InferenceHandler(KeyCache keyCache, Selector selector, Admission admission, AdmissionLeases leases,
+            RoutingConfig config, ExchangeServices services) {
+        this.keyCache = keyCache;
+        this.selector = selector;
+        this.admission = admission;
+        this.leases = leases;
+        this.config = config;
+        this.services = services;
+    }
+
+    public void handle(RoutingContext ctx, IngressFormat format) {
+        RequestClock clock = new RequestClock();
+        try {
+            String keyHash = KeyCache.hash(KeyCheck.credential(ctx.request().headers()));
+            Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+            CanonicalRequest request = format.parse(body, ctx.request().headers());
+            io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+            io.vertx.core.Context own = Vertx.currentContext();
+            Thread loop = Thread.currentThread();
+            keyCache.lookup(keyHash).onComplete(ar -> {
+                // a lookup shared with a request of another event loop completes on that loop: come
+                // back, since the exchange, its upstream client and its admission lease belong to ours
+                if (Thread.currentThread() != loop && own != null) {
+                    own.runOnContext(v -> keyChecked(ctx, format, request, ar, clock, trace));
+                } else {
+                    keyChecked(ctx, format, request, ar, clock, trace);
+                }
+            });
+        } catch (GatewayException e) {
+            format.fail(ctx.response(), e);
+        }
+    }
+
+    private void keyChecked(RoutingContext ctx, IngressFormat format, CanonicalRequest request,
+            AsyncResult<Optional<KeyState>> ar, RequestClock clock, io.opentelemetry.context.Context trace) {
+        try {
+            if (ar.failed()) {
+                throw new GatewayException(503, "Key verification unavailable; retry shortly");
+            }
+            admit(ctx, format, request, KeyCheck.usable(ar.result()), clock, trace);
+        } catch (GatewayException e) {
+            format.fail(ctx.response(), e);
+        } catch (RuntimeException e) {
+            format.fail(ctx.response(), new GatewayException(500, "Internal error; the request was not completed"));
+        }
+    }
+
+    private void admit(RoutingContext ctx, IngressFormat format, CanonicalRequest request, KeyState key,
+            RequestClock clock, io.opentelemetry.context.Context trace) {
+        List<Candidate> candidates = selector.candidates(request);
+        Candidate first = candidates.get(0);
+        long reservation = Admission.micros(Pricer.expected(first, request.promptTokenEstimate(), request.maxTokens(),
+                config.credits().typicalCompletionTokens()));
+        boolean free = Selector.isFreeVariant(first.model().id()) || request.models().stream().anyMatch(Selector::isFreeVariant);
+        long tokens = request.promptTokenEstimate() + (request.maxTokens() == null
+                ? config.credits().typicalCompletionTokens()
+                : Math.min(request.maxTokens(), config.credits().typicalCompletionTokens()));
+        BigDecimal balance = keyCache.accountBalance(key);
+        RequestIdentity identity = new RequestIdentity(newGenerationId(), System.currentTimeMillis() / 1000, key,
+                request.models().get(0), request.stream(), format.operation(),
+                ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"));
+        Admission.Ticket leased = leases.draw(key, balance, free, tokens, reservation);
+        Supplier<Future<Admission.Ticket>> admit;
+        boolean optimistic;
+        if (leased != null) {
+            admit = () -> Future.succeededFuture(leased);
+            optimistic = false;
+        } else {
+            optimistic = admission.ample(key, balance, free, tokens, reservation);
+            // the exchange turns any failure that is not a GatewayException into 503
+            admit = () -> leases.admit(key, balance, free, tokens, reservation);
+        }
+        new Exchange(services, ctx.response(), format, request, identity, candidates, admit, optimistic, clock, trace)
+                .start();
+    }
+
+    static String newGenerationId() {
+        StringBuilder sb = new StringBuilder("gen-").append(System.currentTimeMillis() / 1000).append('-');
+        for (int i = 0; i < 20; i++) {
+            // an identifier, not a secret: ThreadLocalRandom avoids SecureRandom's lock and syscalls
+            sb.append(ALNUM.charAt(ThreadLocalRandom.current().nextInt(ALNUM.length())));
+        }
+        return sb.toString();
+    }
+}

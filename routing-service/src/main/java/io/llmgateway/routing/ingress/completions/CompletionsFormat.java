@@ -1,0 +1,38 @@
+package io.llmgateway.routing.ingress.completions;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.routing.canonical.CanonicalRequest;
+import io.llmgateway.routing.ingress.chat.ChatFormat;
+import io.llmgateway.routing.ingress.chat.ChatRequestParser;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import jakarta.inject.Singleton;
+
+/**
+ * {@code POST /api/v1/completions}, the legacy text completions: the prompt becomes one user
+ * message on the way in, and answers carry {@code text} instead of messages on the way out.
+ */
+@Singleton
+public class CompletionsFormat extends ChatFormat {
+
+    public CompletionsFormat(ChatRequestParser parser) {
+        super(parser);
+    }
+
+    @Override
+    public String operation() {
+        return "text_completion";
+    }
+
+    @Override
+    public CanonicalRequest parse(Buffer body, MultiMap headers) {
+        ObjectNode json = ChatRequestParser.readObject(body);
+        ChatRequestParser.promptToMessages(json);
+        return parser.canonical(json);
+    }
+
+    @Override
+    protected boolean legacy() {
+        return true;
+    }
+}

@@ -1,0 +1,24 @@
+package io.llmgateway.routing.selection;
+
+import io.llmgateway.contracts.internal.CatalogSnapshot;
+
+/** One endpoint the request may be sent to, with the model it serves and its provider. */
+public record Candidate(CatalogSnapshot.Model model, CatalogSnapshot.Endpoint endpoint, CatalogSnapshot.Provider provider) {
+
+    public String endpointId() {
+        return endpoint.id();
+    }
+
+    public String providerSlug() {
+        return provider.slug();
+    }
+
+    public String providerName() {
+        return provider.name() == null ? provider.slug() : provider.name();
+    }
+
+    public int contextLength() {
+        Integer c = endpoint.contextLength() != null ? endpoint.contextLength() : model.contextLength();
+        return c == null ? Integer.MAX_VALUE : c;
+    }
+}

@@ -1,0 +1,281 @@
+package io.llmgateway.routing.upstream.protocol;
+
+import io.llmgateway.routing.canonical.Completion;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.StreamSink;
+import io.llmgateway.routing.canonical.TokenUsage;
+import io.llmgateway.routing.selection.Candidate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Google Gemini generateContent / streamGenerateContent (SSE): contents/parts, functionCall/functionResponse. */
+@Singleton
+public class GeminiAdapter implements ProviderAdapter {
+
+    @Override
+    public String name() {
+        return "gemini";
+    }
+
+    @Override
+    public UpstreamCall request(ObjectNode in, Candidate c, boolean stream, String credential) {
+        ObjectNode body = Json.object();
+        ArrayNode contents = body.putArray("contents");
+        StringBuilder system = new StringBuilder();
+        Map<String, String> toolNames = new HashMap<>();
+        for (JsonNode m : in.path("messages")) {
+            String role = m.path("role").asText();
+            if (role.equals("system") || role.equals("developer")) {
+                system.append(system.length() > 0 ? "\n" : "").append(Json.contentText(m.get("content")));
+                continue;
+            }
+            ArrayNode parts = Json.NODES.arrayNode();
+            if (role.equals("tool")) {
+                String name = toolNames.getOrDefault(m.path("tool_call_id").asText(), m.path("name").asText("tool"));
+                ObjectNode fr = parts.addObject().putObject("functionResponse").put("name", name);
+                String text = Json.contentText(m.get("content"));
+                JsonNode parsed;
+                try {
+                    parsed = Json.parse(text);
+                } catch (RuntimeException e) {
+                    parsed = null;
+                }
+                fr.set("response", parsed != null && parsed.isObject() ? parsed : Json.object().put("content", text));
+                append(contents, "user", parts);
+                continue;
+            }
+            JsonNode content = m.get("content");
+            if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    if ("image_url".equals(Json.text(part, "type"))) {
+                        String url = part.path("image_url").path("url").asText();
+                        if (url.startsWith("data:")) {
+                            parts.addObject().putObject("inlineData")
+                                    .put("mimeType", url.substring(5, url.indexOf(';')))
+                                    .put("data", url.substring(url.indexOf(',') + 1));
+                        } else {
+                            parts.addObject().putObject("fileData").put("fileUri", url);
+                        }
+                    } else if (part.has("text")) {
+                        parts.addObject().put("text", part.get("text").asText());
+                    }
+                }
+            } else if (content != null && !content.isNull() && !content.asText().isEmpty()) {
+                parts.addObject().put("text", content.asText());
+            }
+            for (JsonNode call : m.path("tool_calls")) {
+                String name = call.path("function").path("name").asText();
+                toolNames.put(call.path("id").asText(), name);
+                String args = call.path("function").path("arguments").asText("{}");
+                parts.addObject().putObject("functionCall").put("name", name)
+                        .set("args", args.isBlank() ? Json.object() : Json.parse(args));
+            }
+            append(contents, role.equals("assistant") ? "model" : "user", parts);
+        }
+        if (system.length() > 0) {
+            body.putObject("systemInstruction").putArray("parts").addObject().put("text", system.toString());
+        }
+        ObjectNode gen = body.putObject("generationConfig");
+        copy(in, gen, "temperature", "temperature");
+        copy(in, gen, "top_p", "topP");
+        copy(in, gen, "top_k", "topK");
+        copy(in, gen, "seed", "seed");
+        copy(in, gen, "presence_penalty", "presencePenalty");
+        copy(in, gen, "frequency_penalty", "frequencyPenalty");
+        copy(in, gen, in.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", "maxOutputTokens");
+        JsonNode stop = in.get("stop");
+        if (stop != null && !stop.isNull()) {
+            ArrayNode seq = gen.putArray("stopSequences");
+            if (stop.isArray()) {
+                stop.forEach(seq::add);
+            } else {
+                seq.add(stop.asText());
+            }
+        }
+        JsonNode rf = in.get("response_format");
+        if (rf != null && rf.isObject()) {
+            String type = rf.path("type").asText();
+            if (type.equals("json_object") || type.equals("json_schema")) {
+                gen.put("responseMimeType", "application/json");
+                if (rf.path("json_schema").has("schema")) {
+                    gen.set("responseSchema", rf.path("json_schema").get("schema"));
+                }
+            }
+        }
+        if (in.path("tools").isArray() && in.path("tools").size() > 0) {
+            ArrayNode decls = body.putArray("tools").addObject().putArray("functionDeclarations");
+            for (JsonNode t : in.get("tools")) {
+                JsonNode f = t.path("function");
+                ObjectNode d = decls.addObject().put("name", f.path("name").asText());
+                if (f.has("description")) {
+                    d.put("description", f.get("description").asText());
+                }
+                if (f.has("parameters")) {
+                    d.set("parameters", f.get("parameters"));
+                }
+            }
+            JsonNode choice = in.get("tool_choice");
+            if (choice != null && !choice.isNull()) {
+                ObjectNode fcc = body.putObject("toolConfig").putObject("functionCallingConfig");
+                if (choice.isTextual()) {
+                    fcc.put("mode", switch (choice.asText()) {
+                        case "required" -> "ANY";
+                        case "none" -> "NONE";
+                        default -> "AUTO";
+                    });
+                } else {
+                    fcc.put("mode", "ANY").putArray("allowedFunctionNames").add(choice.path("function").path("name").asText());
+                }
+            }
+        }
+        String base = OpenAiAdapter.trim(c.provider().baseUrl()) + "/models/" + c.endpoint().providerModel();
+        Map<String, String> headers = new HashMap<>();
+        headers.put("content-type", "application/json");
+        if (credential != null) {
+            headers.put("x-goog-api-key", credential);
+        }
+        return new UpstreamCall(stream ? base + ":streamGenerateContent?alt=sse" : base + ":generateContent", headers,
+                Json.buffer(body));
+    }
+
+    private static void append(ArrayNode contents, String role, ArrayNode parts) {
+        if (!contents.isEmpty() && role.equals(contents.get(contents.size() - 1).path("role").asText())) {
+            ((ArrayNode) contents.get(contents.size() - 1).get("parts")).addAll(parts);
+            return;
+        }
+        contents.addObject().put("role", role).set("parts", parts);
+    }
+
+    private static void copy(JsonNode in, ObjectNode out, String from, String to) {
+        if (in.hasNonNull(from)) {
+            out.set(to, in.get(from));
+        }
+    }
+
+    static String finish(String nat, boolean toolCalls) {
+        if (nat == null) {
+            return null;
+        }
+        if (toolCalls && (nat.equals("STOP") || nat.equals("FINISH_REASON_UNSPECIFIED"))) {
+            return "tool_calls";
+        }
+        return switch (nat) {
+            case "MAX_TOKENS" -> "length";
+            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
+            case "MALFORMED_FUNCTION_CALL" -> "error";
+            default -> "stop";
+        };
+    }
+
+    static TokenUsage usage(JsonNode u) {
+        if (u == null || !u.isObject()) {
+            return new TokenUsage();
+        }
+        long reasoning = Json.num(u, "thoughtsTokenCount");
+        return TokenUsage.of(Json.num(u, "promptTokenCount"), Json.num(u, "candidatesTokenCount") + reasoning, reasoning,
+                Json.num(u, "cachedContentTokenCount"));
+    }
+
+    /** Translates one candidate's parts to an OpenAI message/delta; returns whether it held tool calls. */
+    private static boolean parts(JsonNode parts, ObjectNode target, int[] toolCounter) {
+        StringBuilder text = new StringBuilder();
+        StringBuilder thought = new StringBuilder();
+        ArrayNode calls = Json.NODES.arrayNode();
+        for (JsonNode p : parts) {
+            if (p.has("functionCall")) {
+                JsonNode fc = p.get("functionCall");
+                ObjectNode call = calls.addObject();
+                if (toolCounter != null) {
+                    call.put("index", toolCounter[0]++);
+                }
+                call.put("id", "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+                        .put("type", "function");
+                call.putObject("function").put("name", fc.path("name").asText())
+                        .put("arguments", fc.has("args") ? fc.get("args").toString() : "{}");
+            } else if (p.path("thought").asBoolean(false)) {
+                thought.append(p.path("text").asText());
+            } else if (p.has("text")) {
+                text.append(p.get("text").asText());
+            }
+        }
+        target.put("content", text.toString());
+        if (thought.length() > 0) {
+            target.put("reasoning", thought.toString());
+        }
+        if (!calls.isEmpty()) {
+            target.set("tool_calls", calls);
+        }
+        return !calls.isEmpty();
+    }
+
+    @Override
+    public Completion response(JsonNode body) {
+        JsonNode candidates = body.get("candidates");
+        if (candidates == null || !candidates.isArray()) {
+            throw new IllegalArgumentException("no candidates");
+        }
+        ArrayNode choices = Json.NODES.arrayNode();
+        String finish = null;
+        String nativeFinish = null;
+        int i = 0;
+        for (JsonNode cand : candidates) {
+            ObjectNode message = Json.object().put("role", "assistant");
+            boolean tools = parts(cand.path("content").path("parts"), message, null);
+            String nat = Json.text(cand, "finishReason");
+            String f = finish(nat, tools);
+            ObjectNode choice = choices.addObject().put("index", i++);
+            choice.set("message", message);
+            choice.put("finish_reason", f).put("native_finish_reason", nat);
+            if (finish == null) {
+                finish = f;
+                nativeFinish = nat;
+            }
+        }
+        return new Completion(choices, usage(body.get("usageMetadata")), Json.text(body, "responseId"), null, finish,
+                nativeFinish);
+    }
+
+    @Override
+    public StreamDecoder decoder(StreamSink sink) {
+        int[] toolCounter = new int[1];
+        boolean[] sawTools = new boolean[1];
+        return (event, data) -> {
+            JsonNode e = Json.parse(data);
+            if (e.has("error")) {
+                sink.fail(Json.text(e.get("error"), "message"));
+                return;
+            }
+            sink.meta(Json.text(e, "responseId"), null);
+            for (JsonNode cand : e.path("candidates")) {
+                ObjectNode delta = Json.object();
+                boolean tools = parts(cand.path("content").path("parts"), delta, toolCounter);
+                sawTools[0] |= tools;
+                String nat = Json.text(cand, "finishReason");
+                sink.delta(cand.path("index").asInt(0), delta, finish(nat, sawTools[0]), nat);
+            }
+            if (e.has("usageMetadata")) {
+                sink.usage(usage(e.get("usageMetadata")));
+            }
+        };
+    }
+
+    @Override
+    public UpstreamError error(int status, JsonNode body) {
+        JsonNode err = body == null ? null : body.get("error");
+        if (err == null || !err.isObject()) {
+            return new UpstreamError(status, null, "HTTP " + status);
+        }
+        String message = Json.text(err, "message");
+        String code = Json.text(err, "status");
+        if (message != null && (message.contains("exceeds the maximum number of tokens") || message.contains("too long"))) {
+            code = "context_length_exceeded";
+        }
+        return new UpstreamError(status, code, message);
+    }
+}

@@ -1,0 +1,153 @@
+package io.llmgateway.routing.upstream.protocol;
+
+import io.llmgateway.routing.canonical.Completion;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.StreamSink;
+import io.llmgateway.routing.canonical.TokenUsage;
+import io.llmgateway.routing.selection.Candidate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** OpenAI-compatible providers: the request passes through with the model renamed and our own fields removed. */
+@Singleton
+public class OpenAiAdapter implements ProviderAdapter {
+
+    /** Fields only the gateway understands; providers may reject them. */
+    static final List<String> GATEWAY_FIELDS = List.of("models", "provider", "route", "transforms", "usage", "plugins",
+            "reasoning", "debug", "session_id", "trace");
+
+    @Override
+    public String name() {
+        return "openai";
+    }
+
+    @Override
+    public UpstreamCall request(ObjectNode chatRequest, Candidate candidate, boolean stream, String credential) {
+        // a shallow copy: the request's values are shared read-only with the next attempts, and only
+        // the top level (and stream_options, when we add to it) differs per endpoint
+        ObjectNode body = Json.object();
+        body.put("model", candidate.endpoint().providerModel());
+        for (Map.Entry<String, JsonNode> field : chatRequest.properties()) {
+            String name = field.getKey();
+            if (!name.equals("model") && !name.equals("stream") && !name.equals("stream_options")
+                    && !GATEWAY_FIELDS.contains(name)) {
+                body.set(name, field.getValue());
+            }
+        }
+        JsonNode reasoning = chatRequest.get("reasoning");
+        if (reasoning != null && reasoning.hasNonNull("effort") && !body.has("reasoning_effort")) {
+            body.put("reasoning_effort", reasoning.get("effort").asText());
+        }
+        if (stream) {
+            body.put("stream", true);
+            // usage in the last chunk is what we bill from
+            JsonNode asked = chatRequest.get("stream_options");
+            ObjectNode options = asked != null && asked.isObject() ? ((ObjectNode) asked).deepCopy() : Json.object();
+            options.put("include_usage", true);
+            body.set("stream_options", options);
+        }
+        Map<String, String> headers = new HashMap<>();
+        headers.put("content-type", "application/json");
+        if (credential != null) {
+            headers.put("authorization", "Bearer " + credential);
+        }
+        return new UpstreamCall(trim(candidate.provider().baseUrl()) + "/chat/completions", headers, Json.buffer(body));
+    }
+
+    @Override
+    public Completion response(JsonNode body) {
+        JsonNode choices = body.get("choices");
+        if (choices == null || !choices.isArray()) {
+            throw new IllegalArgumentException("provider answer has no choices");
+        }
+        // the answer was parsed for this call alone: its choices are completed in place
+        String finish = null;
+        String nativeFinish = null;
+        for (JsonNode c : choices) {
+            ObjectNode choice = (ObjectNode) c;
+            String nat = Json.text(c, "finish_reason");
+            choice.put("finish_reason", normalise(nat));
+            choice.put("native_finish_reason", nat);
+            if (finish == null) {
+                finish = normalise(nat);
+                nativeFinish = nat;
+            }
+        }
+        return new Completion((ArrayNode) choices, usage(body.get("usage")), Json.text(body, "id"), Json.text(body, "system_fingerprint"),
+                finish, nativeFinish);
+    }
+
+    @Override
+    public StreamDecoder decoder(StreamSink sink) {
+        return (event, data) -> {
+            if (data.equals("[DONE]")) {
+                sink.done();
+                return;
+            }
+            JsonNode chunk = Json.parse(data);
+            if (chunk.has("error")) {
+                sink.fail(Json.text(chunk.get("error"), "message"));
+                return;
+            }
+            sink.meta(Json.text(chunk, "id"), Json.text(chunk, "system_fingerprint"));
+            JsonNode choices = chunk.get("choices");
+            if (choices != null) {
+                for (JsonNode c : choices) {
+                    String nat = Json.text(c, "finish_reason");
+                    JsonNode delta = c.get("delta");
+                    sink.delta(c.path("index").asInt(0), delta != null && delta.isObject() ? (ObjectNode) delta
+                            : Json.object(), normalise(nat), nat);
+                }
+            }
+            if (chunk.hasNonNull("usage")) {
+                sink.usage(usage(chunk.get("usage")));
+            }
+        };
+    }
+
+    @Override
+    public UpstreamError error(int status, JsonNode body) {
+        JsonNode err = body == null ? null : body.get("error");
+        if (err == null || !err.isObject()) {
+            return new UpstreamError(status, null, body != null && body.isTextual() ? body.asText() : "HTTP " + status);
+        }
+        String code = Json.text(err, "code");
+        if (code == null || code.matches("\\d+")) {
+            code = Json.text(err, "type");
+        }
+        return new UpstreamError(status, code, Json.text(err, "message"));
+    }
+
+    static TokenUsage usage(JsonNode u) {
+        if (u == null || !u.isObject()) {
+            return new TokenUsage();
+        }
+        return TokenUsage.of(Json.num(u, "prompt_tokens"), Json.num(u, "completion_tokens"),
+                Json.num(u.get("completion_tokens_details"), "reasoning_tokens"),
+                Json.num(u.get("prompt_tokens_details"), "cached_tokens"));
+    }
+
+    static String normalise(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        return switch (reason) {
+            case "stop", "end_turn", "stop_sequence", "eos" -> "stop";
+            case "length", "max_tokens" -> "length";
+            case "tool_calls", "function_call", "tool_use" -> "tool_calls";
+            case "content_filter", "safety" -> "content_filter";
+            case "error" -> "error";
+            default -> "stop";
+        };
+    }
+
+    static String trim(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,36 @@
+package io.llmgateway.routing.usage;
+
+import io.llmgateway.routing.canonical.Json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+/** Real token counts (cl100k) for when a provider reports no usage. */
+public final class Tokens {
+
+    private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+
+    private Tokens() {
+    }
+
+    public static long count(String text) {
+        return text == null || text.isEmpty() ? 0 : ENCODING.countTokens(text);
+    }
+
+    /** Prompt tokens of an OpenAI chat body: message texts plus a small per-message overhead. */
+    public static long prompt(JsonNode body) {
+        long total = 3;
+        for (JsonNode m : body.path("messages")) {
+            total += 4 + count(Json.contentText(m.get("content")));
+            if (m.has("tool_calls")) {
+                total += count(m.get("tool_calls").toString());
+            }
+        }
+        if (body.has("tools")) {
+            total += count(body.get("tools").toString());
+        }
+        return total;
+    }
+}
