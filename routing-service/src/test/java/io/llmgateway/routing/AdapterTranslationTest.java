@@ -1,5 +1,12 @@
 package io.llmgateway.routing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.llmgateway.routing.canonical.Completion;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamSink;
@@ -10,14 +17,6 @@ import io.llmgateway.routing.upstream.protocol.AnthropicAdapter;
 import io.llmgateway.routing.upstream.protocol.GeminiAdapter;
 import io.llmgateway.routing.upstream.protocol.OpenAiAdapter;
 import io.llmgateway.routing.upstream.protocol.UpstreamCall;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;

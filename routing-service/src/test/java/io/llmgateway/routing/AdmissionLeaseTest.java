@@ -1,9 +1,5 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.admission.AdmissionLeases;
-import io.llmgateway.routing.admission.PendingSettlements;
-import io.llmgateway.routing.selection.CatalogCache;
-
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.routing.admission.AdmissionLeases;
+import io.llmgateway.routing.admission.PendingSettlements;
+import io.llmgateway.routing.selection.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;

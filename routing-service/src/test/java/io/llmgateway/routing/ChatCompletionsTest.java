@@ -1,8 +1,5 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
-
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.routing.selection.CatalogCache;
+import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;

@@ -1,12 +1,11 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.selection.CatalogCache;
-
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.routing.selection.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;

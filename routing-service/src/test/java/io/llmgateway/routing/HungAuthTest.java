@@ -1,9 +1,8 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.selection.CatalogCache;
-
 import static io.restassured.RestAssured.given;
 
+import io.llmgateway.routing.selection.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;

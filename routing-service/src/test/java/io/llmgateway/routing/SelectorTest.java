@@ -1,11 +1,5 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.ingress.chat.ChatRequestParser;
-import io.llmgateway.routing.selection.Candidate;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.selection.Selector;
-import io.llmgateway.routing.upstream.EndpointGuards;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.llmgateway.contracts.internal.Pricing;
+import io.llmgateway.routing.ingress.chat.ChatRequestParser;
+import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.selection.CatalogCache;
+import io.llmgateway.routing.selection.Selector;
+import io.llmgateway.routing.upstream.EndpointGuards;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.vertx.core.buffer.Buffer;
 import java.math.BigDecimal;

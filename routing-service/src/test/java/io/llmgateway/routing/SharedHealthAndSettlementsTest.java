@@ -1,13 +1,12 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.admission.Admission;
-import io.llmgateway.routing.admission.PendingSettlements;
-import io.llmgateway.routing.upstream.SharedEndpointHealth;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.routing.admission.Admission;
+import io.llmgateway.routing.admission.PendingSettlements;
+import io.llmgateway.routing.upstream.SharedEndpointHealth;
 import io.llmgateway.testsupport.InfraLocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

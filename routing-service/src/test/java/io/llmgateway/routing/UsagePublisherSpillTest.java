@@ -1,11 +1,10 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.usage.UsagePublisher;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.routing.usage.UsagePublisher;
 import io.llmgateway.testsupport.InfraLocator;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

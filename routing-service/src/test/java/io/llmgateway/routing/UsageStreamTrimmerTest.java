@@ -1,9 +1,8 @@
 package io.llmgateway.routing;
 
-import io.llmgateway.routing.usage.UsageStreamTrimmer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.llmgateway.routing.usage.UsageStreamTrimmer;
 import io.llmgateway.testsupport.InfraLocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

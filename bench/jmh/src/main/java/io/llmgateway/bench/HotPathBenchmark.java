@@ -1,5 +1,9 @@
 package io.llmgateway.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.contracts.internal.CatalogSnapshot;
+import io.llmgateway.contracts.internal.Pricing;
 import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.canonical.Completion;
 import io.llmgateway.routing.canonical.Json;
@@ -11,11 +15,6 @@ import io.llmgateway.routing.selection.Pricer;
 import io.llmgateway.routing.selection.Selector;
 import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.routing.upstream.protocol.AnthropicAdapter;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmgateway.contracts.internal.CatalogSnapshot;
-import io.llmgateway.contracts.internal.Pricing;
 import io.vertx.core.buffer.Buffer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

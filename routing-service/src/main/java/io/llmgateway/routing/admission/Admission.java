@@ -1,11 +1,10 @@
 package io.llmgateway.routing.admission;
 
-import io.llmgateway.routing.config.RoutingConfig;
-import io.llmgateway.routing.redis.LoopRedis;
-
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.internal.KeyState;
+import io.llmgateway.routing.config.RoutingConfig;
+import io.llmgateway.routing.redis.LoopRedis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import jakarta.inject.Singleton;

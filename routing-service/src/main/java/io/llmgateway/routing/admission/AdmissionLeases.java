@@ -1,10 +1,9 @@
 package io.llmgateway.routing.admission;
 
+import io.llmgateway.contracts.internal.KeyState;
 import io.llmgateway.routing.config.RoutingConfig;
 import io.llmgateway.routing.redis.PerEventLoop;
 import io.llmgateway.routing.usage.RequestMeters;
-
-import io.llmgateway.contracts.internal.KeyState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,8 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * Admission leases: a busy key's requests admitted without a Redis round trip each.
  *
- * <p>Why: the admission script was the largest share of Redis' work per request (a run costs Redis
- * 15-35 µs however few requests it carries) and put a round trip in front of every response. When a
+ * <p>Why: the admission script was the largest share of Redis' work per request (a run costs about
+ * the same however few requests it carries) and put a round trip in front of every response. When a
  * key has ample room, one script run reserves a block for one event loop of this replica (its
  * {@link AdmissionLease}): up to {@code gateway.credits.lease-requests} requests of the current
  * minute, their tokens, and their expected cost on the account's and key's pending counters. The

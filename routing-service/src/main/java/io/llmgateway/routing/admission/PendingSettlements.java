@@ -1,7 +1,6 @@
 package io.llmgateway.routing.admission;
 
 import io.llmgateway.routing.config.RoutingConfig;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;

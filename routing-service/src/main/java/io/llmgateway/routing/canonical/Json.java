@@ -108,7 +108,7 @@ public final class Json {
     /**
      * Jackson's buffers, one set per thread as with its default pool, but held in Netty's indexed
      * thread-locals: the default pool's {@code ThreadLocal} missed its first probe on the event
-     * loops, which carry many thread-locals (0.7% of routing's CPU under load).
+     * loops, which carry many thread-locals.
      */
     private static final class EventLoopRecyclers extends RecyclerPool.ThreadLocalPoolBase<BufferRecycler> {
         static final EventLoopRecyclers INSTANCE = new EventLoopRecyclers();

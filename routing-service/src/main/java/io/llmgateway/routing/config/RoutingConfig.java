@@ -252,8 +252,8 @@ public interface RoutingConfig {
 
         /**
          * How often entries every group has acknowledged are trimmed from the usage stream (0 = never).
-         * Often, so each XTRIM frees little: Redis is single-threaded, and trimming 10 s of traffic at
-         * once (30,000 entries at 3,000 req/s) held it for 6.5 ms, in front of every admission.
+         * Often, so each XTRIM frees little: Redis is single-threaded, and one large trim holds it, in
+         * front of every admission (measured in docs/benchmarks.md).
          */
         @WithDefault("1s")
         Duration trimInterval();

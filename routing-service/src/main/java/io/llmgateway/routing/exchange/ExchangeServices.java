@@ -1,16 +1,28 @@
 package io.llmgateway.routing.exchange;
 
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_SYSTEM;
+
 import io.llmgateway.routing.admission.PendingSettlements;
+import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.config.RoutingConfig;
+import io.llmgateway.routing.selection.Candidate;
 import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.routing.upstream.HttpClients;
+import io.llmgateway.routing.upstream.UpstreamAttempt;
 import io.llmgateway.routing.upstream.protocol.AnthropicAdapter;
 import io.llmgateway.routing.upstream.protocol.GeminiAdapter;
 import io.llmgateway.routing.upstream.protocol.OpenAiAdapter;
 import io.llmgateway.routing.upstream.protocol.ProviderAdapter;
+import io.llmgateway.routing.upstream.protocol.UpstreamCall;
 import io.llmgateway.routing.usage.RequestMeters;
 import io.llmgateway.routing.usage.UsageRecorder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.arc.ClientProxy;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,11 +33,37 @@ import java.util.Map;
 /**
  * What an {@link Exchange} and its {@link StreamRelay} use, built once: the upstream protocols by
  * catalog {@code adapter} name, the endpoint guards, the HTTP clients, settlement, usage recording
- * and meters, timers and tracing.
+ * and meters, timers and tracing; and how an attempt and the spans are made from them.
  */
 public record ExchangeServices(RoutingConfig config, Vertx vertx, Tracer tracer, Map<String, ProviderAdapter> adapters,
         EndpointGuards guards, HttpClients clients, PendingSettlements settlements, UsageRecorder recorder,
         RequestMeters meters) {
+
+    /** One attempt of the request on the candidate, its first-byte wait capped by what time the request has left. */
+    public UpstreamAttempt attempt(ProviderAdapter adapter, Candidate c, CanonicalRequest request, long remainingMs,
+            Runnable onWritten) {
+        String credential = c.provider().credentialRef() == null ? null : System.getenv(c.provider().credentialRef());
+        UpstreamCall call = adapter.request(request.body(), c, request.stream(), credential);
+        long firstByte = request.stream() ? config.upstream().firstByteTimeout().toMillis()
+                : config.upstream().responseTimeout().toMillis();
+        return new UpstreamAttempt(clients, vertx, adapter, call, request.stream(), Math.min(firstByte, remainingMs),
+                onWritten);
+    }
+
+    /** The span of a whole request (OpenTelemetry GenAI semantic conventions). */
+    public Span requestSpan(String operation, String requestedModel, Context parent) {
+        return tracer.spanBuilder(operation + " " + requestedModel).setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(GEN_AI_REQUEST_MODEL, requestedModel).setAttribute(GEN_AI_OPERATION_NAME, operation)
+                .setParent(parent).startSpan();
+    }
+
+    /** The client span of one attempt. */
+    public Span attemptSpan(String operation, Candidate c, Span request) {
+        return tracer.spanBuilder(operation + " " + c.endpoint().providerModel()).setSpanKind(SpanKind.CLIENT)
+                .setParent(Context.current().with(request)).setAttribute(GEN_AI_SYSTEM, c.providerSlug())
+                .setAttribute(GEN_AI_REQUEST_MODEL, c.model().id())
+                .setAttribute(GEN_AI_RESPONSE_MODEL, c.endpoint().providerModel()).startSpan();
+    }
 
     /** The protocol an endpoint's provider speaks; null when the catalog names one we do not. */
     public ProviderAdapter adapter(String name) {

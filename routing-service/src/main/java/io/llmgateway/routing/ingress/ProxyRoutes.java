@@ -1,10 +1,9 @@
 package io.llmgateway.routing.ingress;
 
-import io.llmgateway.routing.config.RoutingConfig;
-import io.llmgateway.routing.canonical.IngressFormat;
-import io.llmgateway.routing.upstream.HttpClients;
-
 import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.routing.canonical.IngressFormat;
+import io.llmgateway.routing.config.RoutingConfig;
+import io.llmgateway.routing.upstream.HttpClients;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;

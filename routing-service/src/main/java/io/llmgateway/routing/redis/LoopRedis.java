@@ -1,7 +1,6 @@
 package io.llmgateway.routing.redis;
 
 import io.llmgateway.routing.config.RoutingConfig;
-
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  *
  * <p>Why: a Vert.x connection belongs to the event loop that opened it. When a request read on loop A
  * borrows a Redis or upstream connection opened on loop B, every write and every reply crosses
- * threads (an eventfd wake-up each way); a profile of one request showed seven such hand-offs. With a
+ * threads (an eventfd wake-up each way). With a
  * client per loop, a request's Redis call and upstream call stay on the loop that read it, as nginx
  * and Envoy keep one upstream pool per worker.
  *

@@ -1,8 +1,7 @@
 package io.llmgateway.routing.redis;
 
-import io.llmgateway.routing.config.RoutingConfig;
-
 import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.routing.config.RoutingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 

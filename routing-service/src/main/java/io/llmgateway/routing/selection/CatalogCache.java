@@ -1,12 +1,11 @@
 package io.llmgateway.routing.selection;
 
-import io.llmgateway.routing.canonical.Json;
-import io.llmgateway.routing.config.RoutingConfig;
-import io.llmgateway.routing.usage.StreamTail;
-
 import io.llmgateway.contracts.events.CatalogEvent;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.internal.CatalogSnapshot;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.config.RoutingConfig;
+import io.llmgateway.routing.usage.StreamTail;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;

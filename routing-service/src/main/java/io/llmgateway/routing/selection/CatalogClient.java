@@ -1,10 +1,9 @@
 package io.llmgateway.routing.selection;
 
+import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.config.RoutingConfig;
 import io.llmgateway.routing.upstream.HttpClients;
-
-import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;

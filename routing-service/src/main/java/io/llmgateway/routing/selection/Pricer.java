@@ -1,8 +1,7 @@
 package io.llmgateway.routing.selection;
 
-import io.llmgateway.routing.canonical.TokenUsage;
-
 import io.llmgateway.contracts.internal.Pricing;
+import io.llmgateway.routing.canonical.TokenUsage;
 import java.math.BigDecimal;
 
 /** Exact USD cost from endpoint prices (BigDecimal all the way). */

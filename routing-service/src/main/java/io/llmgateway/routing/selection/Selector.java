@@ -1,12 +1,11 @@
 package io.llmgateway.routing.selection;
 
-import io.llmgateway.routing.canonical.CanonicalRequest;
-import io.llmgateway.routing.canonical.ProviderPreferences;
-import io.llmgateway.routing.upstream.EndpointGuards;
-
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.llmgateway.contracts.internal.Pricing;
+import io.llmgateway.routing.canonical.CanonicalRequest;
+import io.llmgateway.routing.canonical.ProviderPreferences;
+import io.llmgateway.routing.upstream.EndpointGuards;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.ArrayList;

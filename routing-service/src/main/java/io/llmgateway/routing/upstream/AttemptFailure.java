@@ -2,7 +2,6 @@ package io.llmgateway.routing.upstream;
 
 import io.llmgateway.routing.upstream.protocol.UpstreamError;
 
-
 /** Why one upstream attempt failed, classified for the retry/fail-over decision. */
 public class AttemptFailure extends RuntimeException {
 

@@ -2,7 +2,6 @@ package io.llmgateway.routing.upstream;
 
 import io.llmgateway.routing.config.RoutingConfig;
 import io.llmgateway.routing.redis.PerEventLoop;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;

@@ -1,8 +1,7 @@
 package io.llmgateway.routing.upstream;
 
-import io.llmgateway.routing.config.RoutingConfig;
-
 import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.routing.config.RoutingConfig;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;

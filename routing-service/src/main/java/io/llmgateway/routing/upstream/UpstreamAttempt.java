@@ -1,19 +1,18 @@
 package io.llmgateway.routing.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.upstream.protocol.ProviderAdapter;
 import io.llmgateway.routing.upstream.protocol.UpstreamCall;
 import io.llmgateway.routing.upstream.protocol.UpstreamError;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientRequest;
 
 /**
  * One upstream HTTP attempt, as the endpoint's guard runs it: its outcome is what the circuit

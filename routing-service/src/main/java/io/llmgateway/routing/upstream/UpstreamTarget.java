@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where an upstream call goes, parsed once per URL. {@code RequestOptions.setAbsoluteURI} builds a
- * {@code java.net.URL} on every call, which the profile showed on each attempt; an endpoint's URLs
+ * {@code java.net.URL} on every call, a cost no attempt should pay again; an endpoint's URLs
  * come from the catalog, so there are few of them.
  */
 public record UpstreamTarget(String host, int port, boolean ssl, String uri) {

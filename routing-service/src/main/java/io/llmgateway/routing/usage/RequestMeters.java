@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Prometheus meters of finished requests. Meters are resolved once per (model, provider) and
- * kept: looking a tagged meter up in the registry on every request showed in the profile of the hot
- * path. Cardinality is bounded by the catalog (models times the providers that served them).
+ * kept: the hot path never looks a tagged meter up in the registry. Cardinality is bounded by the catalog (models times the providers that served them).
  */
 @Singleton
 public class RequestMeters {

@@ -1,11 +1,12 @@
 package io.llmgateway.routing.usage;
 
-import io.llmgateway.routing.canonical.Json;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import io.llmgateway.routing.canonical.Completion;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.TokenUsage;
 
 /** Real token counts (cl100k) for when a provider reports no usage. */
 public final class Tokens {
@@ -32,5 +33,12 @@ public final class Tokens {
             total += count(body.get("tools").toString());
         }
         return total;
+    }
+
+    /** A whole answer's usage counted by the gateway, for a provider that reported none. */
+    public static TokenUsage estimate(JsonNode requestBody, Completion completion) {
+        StringBuilder text = new StringBuilder();
+        completion.choices().forEach(ch -> text.append(Json.contentText(ch.path("message").get("content"))));
+        return TokenUsage.of(prompt(requestBody), count(text.toString()), 0, 0);
     }
 }

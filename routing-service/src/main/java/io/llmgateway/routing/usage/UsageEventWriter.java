@@ -1,10 +1,9 @@
 package io.llmgateway.routing.usage;
 
-import io.llmgateway.routing.canonical.Json;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmgateway.contracts.events.UsageAttempt;
 import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.routing.canonical.Json;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,13 +11,12 @@ import java.io.UncheckedIOException;
 /**
  * Writes a {@link UsageEvent} as the JSON its consumers read, field by field, as UTF-8 straight into
  * the buffer the Redis client sends. Jackson's bean serialiser reaches each of the event's 31
- * components by reflection, which the profile showed as the largest Jackson cost of a request.
+ * components by reflection, too slow for an event written on every request.
  *
  * <p>Fields whose value is what a reader assumes when the field is absent (null, a primitive 0 or
  * false) are left out, as {@link UsageEvent} documents; {@code cost} is always written, since
- * consumers reject an event without one. A typical event shrinks from about 1,030 to 825 bytes; Redis'
- * XADD, the largest item of Redis' time per request, costs by the byte while the stream grows (7.6–8.1
- * against 5.8–6.2 µs per entry under the 32-connection load). UsageEventWriterTest holds this writer equal
+ * consumers reject an event without one: Redis' XADD costs by the byte while the stream grows
+ * (docs/benchmarks.md has the sizes and times). UsageEventWriterTest holds this writer equal
  * to Jackson's serialiser without those fields, and the events read back equal to the ones written.
  */
 public final class UsageEventWriter {

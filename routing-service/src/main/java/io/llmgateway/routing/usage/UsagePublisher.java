@@ -1,10 +1,9 @@
 package io.llmgateway.routing.usage;
 
-import io.llmgateway.routing.canonical.Json;
-import io.llmgateway.routing.config.RoutingConfig;
-
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.config.RoutingConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;

@@ -1,8 +1,7 @@
 package io.llmgateway.routing.usage;
 
-import io.llmgateway.routing.config.RoutingConfig;
-
 import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.routing.config.RoutingConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;

@@ -1,6 +1,5 @@
 package io.llmgateway.routing.admission;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

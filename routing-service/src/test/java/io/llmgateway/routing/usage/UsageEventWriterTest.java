@@ -1,7 +1,5 @@
 package io.llmgateway.routing.usage;
 
-import io.llmgateway.routing.canonical.Json;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.events.UsageAttempt;
 import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.routing.canonical.Json;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;

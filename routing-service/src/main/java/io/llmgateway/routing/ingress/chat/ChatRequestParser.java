@@ -1,14 +1,13 @@
 package io.llmgateway.routing.ingress.chat;
 
-import io.llmgateway.routing.canonical.CanonicalRequest;
-import io.llmgateway.routing.canonical.Json;
-import io.llmgateway.routing.canonical.ProviderPreferences;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.routing.canonical.CanonicalRequest;
+import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.ProviderPreferences;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;

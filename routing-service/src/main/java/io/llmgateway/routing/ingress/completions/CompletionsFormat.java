@@ -6,13 +6,16 @@ import io.llmgateway.routing.ingress.chat.ChatFormat;
 import io.llmgateway.routing.ingress.chat.ChatRequestParser;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 /**
  * {@code POST /api/v1/completions}, the legacy text completions: the prompt becomes one user
- * message on the way in, and answers carry {@code text} instead of messages on the way out.
+ * message on the way in, and answers carry {@code text} instead of messages on the way out. A bean of
+ * its own type only, so that injecting {@link ChatFormat} stays unambiguous.
  */
 @Singleton
+@Typed(CompletionsFormat.class)
 public class CompletionsFormat extends ChatFormat {
 
     public CompletionsFormat(ChatRequestParser parser) {

@@ -1,14 +1,13 @@
 package io.llmgateway.routing.upstream.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.canonical.Completion;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamSink;
 import io.llmgateway.routing.canonical.TokenUsage;
 import io.llmgateway.routing.selection.Candidate;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;

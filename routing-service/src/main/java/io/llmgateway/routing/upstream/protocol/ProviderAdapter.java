@@ -1,11 +1,10 @@
 package io.llmgateway.routing.upstream.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.canonical.Completion;
 import io.llmgateway.routing.canonical.StreamSink;
 import io.llmgateway.routing.selection.Candidate;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Translates between the OpenAI chat format (our public API) and one provider wire protocol, both
