@@ -7,6 +7,7 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 
 import io.llmgateway.routing.admission.PendingSettlements;
 import io.llmgateway.routing.canonical.CanonicalRequest;
+import io.llmgateway.routing.canonical.RequestKind;
 import io.llmgateway.routing.config.RoutingConfig;
 import io.llmgateway.routing.selection.Candidate;
 import io.llmgateway.routing.upstream.EndpointGuards;
@@ -43,11 +44,14 @@ public record ExchangeServices(RoutingConfig config, Vertx vertx, Tracer tracer,
     public UpstreamAttempt attempt(ProviderAdapter adapter, Candidate c, CanonicalRequest request, long remainingMs,
             Runnable onWritten) {
         String credential = c.provider().credentialRef() == null ? null : System.getenv(c.provider().credentialRef());
-        UpstreamCall call = adapter.request(request.body(), c, request.stream(), credential);
+        boolean embeddings = request.kind() == RequestKind.EMBEDDINGS;
+        UpstreamCall call = embeddings ? adapter.embeddingsRequest(request.body(), c, credential)
+                : adapter.request(request.body(), c, request.stream(), credential);
         long firstByte = request.stream() ? config.upstream().firstByteTimeout().toMillis()
                 : config.upstream().responseTimeout().toMillis();
-        return new UpstreamAttempt(clients, vertx, adapter, call, request.stream(), Math.min(firstByte, remainingMs),
-                onWritten);
+        return new UpstreamAttempt(clients, vertx, adapter, call,
+                embeddings ? adapter::embeddingsResponse : adapter::response, request.stream(),
+                Math.min(firstByte, remainingMs), onWritten);
     }
 
     /** The span of a whole request (OpenTelemetry GenAI semantic conventions). */

@@ -5,7 +5,9 @@ import io.llmgateway.contracts.internal.CatalogSnapshot;
 import io.llmgateway.contracts.internal.Pricing;
 import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.canonical.ProviderPreferences;
+import io.llmgateway.routing.canonical.RequestKind;
 import io.llmgateway.routing.upstream.EndpointGuards;
+import io.llmgateway.routing.upstream.protocol.ProviderAdapter;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -41,9 +43,14 @@ public class Selector {
         }
         List<Candidate> out = new ArrayList<>();
         boolean anyModel = false;
+        String wrongKind = null;
         for (String id : request.models()) {
             Resolved resolved = resolve(index, id);
             if (resolved == null) {
+                continue;
+            }
+            if (isEmbeddingModel(resolved.model()) != (request.kind() == RequestKind.EMBEDDINGS)) {
+                wrongKind = id;
                 continue;
             }
             anyModel = true;
@@ -51,6 +58,11 @@ public class Selector {
             if (!request.provider().allowFallbacks() && !out.isEmpty()) {
                 break;
             }
+        }
+        if (!anyModel && wrongKind != null) {
+            throw GatewayException.badRequest(request.kind() == RequestKind.EMBEDDINGS
+                    ? "Model '" + wrongKind + "' is not an embeddings model; use POST /api/v1/chat/completions"
+                    : "Model '" + wrongKind + "' is an embeddings model; use POST /api/v1/embeddings");
         }
         if (!anyModel) {
             throw GatewayException.notFound("Model '" + request.models().get(0) + "' does not exist");
@@ -60,6 +72,11 @@ public class Selector {
                     + " (check provider preferences, model capabilities and context length)");
         }
         return out;
+    }
+
+    /** A model whose output is embeddings (the catalog's output modality {@code embeddings}). */
+    public static boolean isEmbeddingModel(CatalogSnapshot.Model model) {
+        return model.outputModalities() != null && model.outputModalities().contains("embeddings");
     }
 
     public static boolean isFreeVariant(String modelId) {
@@ -138,6 +155,9 @@ public class Selector {
         }
         if (pref.quantizations() != null && (e.quantization() == null
                 || pref.quantizations().stream().noneMatch(q -> q.equalsIgnoreCase(e.quantization())))) {
+            return false;
+        }
+        if (r.kind() == RequestKind.EMBEDDINGS && !ProviderAdapter.servesEmbeddings(c.provider().adapter())) {
             return false;
         }
         if ("deny".equals(pref.dataCollection()) && (c.provider().trainsOnData() || c.provider().retainsPrompts())) {

@@ -1,6 +1,7 @@
 package io.llmgateway.routing.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.routing.canonical.Completion;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.upstream.protocol.ProviderAdapter;
 import io.llmgateway.routing.upstream.protocol.UpstreamCall;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * One upstream HTTP attempt, as the endpoint's guard runs it: its outcome is what the circuit
@@ -26,6 +28,7 @@ public final class UpstreamAttempt {
     private final Vertx vertx;
     private final ProviderAdapter adapter;
     private final UpstreamCall call;
+    private final Function<JsonNode, Completion> answer;
     private final boolean stream;
     private final long firstByteTimeoutMs;
     private final Runnable onWritten;
@@ -39,15 +42,17 @@ public final class UpstreamAttempt {
     private long firstByteAt;
 
     /**
+     * @param answer reads a whole answer (the adapter's chat or embeddings reader)
      * @param firstByteTimeoutMs how long to wait for the first byte (already capped by the request's deadline)
      * @param onWritten run once the provider's request is on its way (the optimistic admission waits for it)
      */
     public UpstreamAttempt(HttpClients clients, Vertx vertx, ProviderAdapter adapter, UpstreamCall call,
-            boolean stream, long firstByteTimeoutMs, Runnable onWritten) {
+            Function<JsonNode, Completion> answer, boolean stream, long firstByteTimeoutMs, Runnable onWritten) {
         this.clients = clients;
         this.vertx = vertx;
         this.adapter = adapter;
         this.call = call;
+        this.answer = answer;
         this.stream = stream;
         this.firstByteTimeoutMs = Math.max(1, firstByteTimeoutMs);
         this.onWritten = onWritten;
@@ -116,7 +121,7 @@ public final class UpstreamAttempt {
                             return;
                         }
                         try {
-                            result.complete(new AttemptOutcome(adapter.response(Json.parse(ar.result())), null));
+                            result.complete(new AttemptOutcome(answer.apply(Json.parse(ar.result())), null));
                         } catch (RuntimeException e) {
                             fail(new AttemptFailure(502, null, -1, false,
                                     "malformed provider answer: " + e.getMessage()), false);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
 import io.llmgateway.routing.canonical.Completion;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.TokenUsage;
@@ -20,8 +21,14 @@ public final class Tokens {
         return text == null || text.isEmpty() ? 0 : ENCODING.countTokens(text);
     }
 
-    /** Prompt tokens of an OpenAI chat body: message texts plus a small per-message overhead. */
+    /**
+     * Prompt tokens of a canonical body: for chat, message texts plus a small per-message overhead;
+     * for embeddings, the tokens of the input (token arrays count as their length).
+     */
     public static long prompt(JsonNode body) {
+        if (body.has("input")) {
+            return input(body.get("input"));
+        }
         long total = 3;
         for (JsonNode m : body.path("messages")) {
             total += 4 + count(Json.contentText(m.get("content")));
@@ -33,6 +40,27 @@ public final class Tokens {
             total += count(body.get("tools").toString());
         }
         return total;
+    }
+
+    private static long input(JsonNode input) {
+        if (input.isTextual()) {
+            return count(input.asText());
+        }
+        if (input.isNumber()) {
+            return 1;
+        }
+        long total = 0;
+        for (JsonNode item : input) {
+            total += item.isArray() ? item.size() : input(item);
+        }
+        return total;
+    }
+
+    /** Text of cl100k_base token ids (for protocols that take only text). */
+    public static String decode(JsonNode tokens) {
+        IntArrayList ids = new IntArrayList(tokens.size());
+        tokens.forEach(t -> ids.add(t.asInt()));
+        return ENCODING.decode(ids);
     }
 
     /** A whole answer's usage counted by the gateway, for a provider that reported none. */

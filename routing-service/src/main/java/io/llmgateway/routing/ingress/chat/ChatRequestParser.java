@@ -8,6 +8,7 @@ import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.ProviderPreferences;
+import io.llmgateway.routing.canonical.RequestKind;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
@@ -78,7 +79,7 @@ public class ChatRequestParser {
         if (body.hasNonNull("max_completion_tokens")) {
             used.add("max_tokens");
         }
-        return new CanonicalRequest(body, models, stream, provider, promptChars / 4 + 1, maxTokens, usesTools,
+        return new CanonicalRequest(RequestKind.CHAT, body, models, stream, provider, promptChars / 4 + 1, maxTokens, usesTools,
                 usesRf, used);
     }
 
@@ -104,7 +105,8 @@ public class ChatRequestParser {
         messages.addObject().put("role", "user").put("content", text);
     }
 
-    private static List<String> models(ObjectNode body) {
+    /** {@code model} and the {@code models} fallback list, in order, without repeats. */
+    public static List<String> models(ObjectNode body) {
         List<String> models = new ArrayList<>();
         JsonNode model = body.get("model");
         if (model != null && !model.isNull()) {
@@ -212,7 +214,7 @@ public class ChatRequestParser {
         }
     }
 
-    static ProviderPreferences provider(JsonNode p) {
+    public static ProviderPreferences provider(JsonNode p) {
         if (p == null || p.isNull()) {
             return ProviderPreferences.DEFAULT;
         }

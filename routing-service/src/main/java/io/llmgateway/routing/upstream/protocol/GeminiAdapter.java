@@ -8,8 +8,11 @@ import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamSink;
 import io.llmgateway.routing.canonical.TokenUsage;
 import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.usage.Tokens;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -133,14 +136,68 @@ public class GeminiAdapter implements ProviderAdapter {
                 }
             }
         }
-        String base = OpenAiAdapter.trim(c.provider().baseUrl()) + "/models/" + c.endpoint().providerModel();
+        String base = modelUrl(c);
+        return new UpstreamCall(stream ? base + ":streamGenerateContent?alt=sse" : base + ":generateContent",
+                headers(credential), Json.buffer(body));
+    }
+
+    private static String modelUrl(Candidate c) {
+        return OpenAiAdapter.trim(c.provider().baseUrl()) + "/models/" + c.endpoint().providerModel();
+    }
+
+    private static Map<String, String> headers(String credential) {
         Map<String, String> headers = new HashMap<>();
         headers.put("content-type", "application/json");
         if (credential != null) {
             headers.put("x-goog-api-key", credential);
         }
-        return new UpstreamCall(stream ? base + ":streamGenerateContent?alt=sse" : base + ":generateContent", headers,
-                Json.buffer(body));
+        return headers;
+    }
+
+    /**
+     * One {@code batchEmbedContents} call for every input. Gemini takes text only: token arrays are
+     * decoded with the gateway's tokenizer (cl100k_base, the one OpenAI's embedding models use).
+     */
+    @Override
+    public UpstreamCall embeddingsRequest(ObjectNode embeddings, Candidate c, String credential) {
+        ObjectNode body = Json.object();
+        ArrayNode requests = body.putArray("requests");
+        JsonNode input = embeddings.get("input");
+        boolean oneTokenArray = input.isArray() && !input.isEmpty() && input.get(0).isNumber();
+        List<String> texts = new ArrayList<>();
+        if (input.isTextual()) {
+            texts.add(input.asText());
+        } else if (oneTokenArray) {
+            texts.add(Tokens.decode(input));
+        } else {
+            input.forEach(item -> texts.add(item.isArray() ? Tokens.decode(item) : item.asText()));
+        }
+        for (String text : texts) {
+            ObjectNode r = requests.addObject().put("model", "models/" + c.endpoint().providerModel());
+            r.putObject("content").putArray("parts").addObject().put("text", text);
+            if (embeddings.hasNonNull("dimensions")) {
+                r.set("outputDimensionality", embeddings.get("dimensions"));
+            }
+        }
+        return new UpstreamCall(modelUrl(c) + ":batchEmbedContents", headers(credential), Json.buffer(body));
+    }
+
+    /** Gemini reports no usage for embeddings: the gateway counts the input's tokens. */
+    @Override
+    public Completion embeddingsResponse(JsonNode body) {
+        JsonNode embeddings = body.get("embeddings");
+        if (embeddings == null || !embeddings.isArray()) {
+            throw new IllegalArgumentException("provider answer has no embeddings");
+        }
+        ArrayNode vectors = Json.NODES.arrayNode();
+        for (JsonNode e : embeddings) {
+            JsonNode values = e.get("values");
+            if (values == null || !values.isArray()) {
+                throw new IllegalArgumentException("embedding has no values");
+            }
+            vectors.addObject().put("index", vectors.size()).set("embedding", values);
+        }
+        return new Completion(vectors, usage(body.get("usageMetadata")), null, null, null, null);
     }
 
     private static void append(ArrayNode contents, String role, ArrayNode parts) {

@@ -51,12 +51,17 @@ public class OpenAiAdapter implements ProviderAdapter {
             options.put("include_usage", true);
             body.set("stream_options", options);
         }
+        return new UpstreamCall(trim(candidate.provider().baseUrl()) + "/chat/completions", headers(credential),
+                Json.buffer(body));
+    }
+
+    private static Map<String, String> headers(String credential) {
         Map<String, String> headers = new HashMap<>();
         headers.put("content-type", "application/json");
         if (credential != null) {
             headers.put("authorization", "Bearer " + credential);
         }
-        return new UpstreamCall(trim(candidate.provider().baseUrl()) + "/chat/completions", headers, Json.buffer(body));
+        return headers;
     }
 
     @Override
@@ -108,6 +113,39 @@ public class OpenAiAdapter implements ProviderAdapter {
                 sink.usage(usage(chunk.get("usage")));
             }
         };
+    }
+
+    @Override
+    public UpstreamCall embeddingsRequest(ObjectNode embeddings, Candidate candidate, String credential) {
+        ObjectNode body = Json.object();
+        body.put("model", candidate.endpoint().providerModel());
+        body.set("input", embeddings.get("input"));
+        if (embeddings.hasNonNull("dimensions")) {
+            body.set("dimensions", embeddings.get("dimensions"));
+        }
+        if (embeddings.hasNonNull("user")) {
+            body.set("user", embeddings.get("user"));
+        }
+        body.put("encoding_format", "float");
+        return new UpstreamCall(trim(candidate.provider().baseUrl()) + "/embeddings", headers(credential),
+                Json.buffer(body));
+    }
+
+    @Override
+    public Completion embeddingsResponse(JsonNode body) {
+        JsonNode data = body.get("data");
+        if (data == null || !data.isArray()) {
+            throw new IllegalArgumentException("provider answer has no data");
+        }
+        ArrayNode vectors = Json.NODES.arrayNode();
+        for (JsonNode item : data) {
+            JsonNode embedding = item.get("embedding");
+            if (embedding == null || !embedding.isArray()) {
+                throw new IllegalArgumentException("embedding is not a float array");
+            }
+            vectors.addObject().put("index", item.path("index").asInt(vectors.size())).set("embedding", embedding);
+        }
+        return new Completion(vectors, usage(body.get("usage")), Json.text(body, "id"), null, null, null);
     }
 
     @Override
