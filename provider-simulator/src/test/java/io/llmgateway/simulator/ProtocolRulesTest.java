@@ -63,37 +63,30 @@ class ProtocolRulesTest {
         JsonObject result = new JsonObject().put("role", "user").put("content", new JsonArray().add(new JsonObject()
                 .put("type", "tool_result").put("tool_use_id", toolId).put("content", "Sunny")));
 
-        JsonObject ok = turn1.copy();
-        ok.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("content", assistant))
-                .add(result);
-        given().contentType("application/json").body(ok.encode()).post("/p/pr-loop/v1/messages").then()
-                .statusCode(200);
+        given().contentType("application/json").body(turn2(turn1, assistant, result).encode())
+                .post("/p/pr-loop/v1/messages").then().statusCode(200);
 
-        JsonObject dropped = turn1.copy();
-        dropped.getJsonArray("messages").add(new JsonObject().put("role", "assistant")
-                .put("content", new JsonArray().add(assistant.getJsonObject(1)))).add(result);
-        anthropic400("pr-loop", dropped, "Expected `thinking` or `redacted_thinking`, but found `tool_use`");
-
-        JsonObject unsigned = turn1.copy();
+        anthropic400("pr-loop", turn2(turn1, new JsonArray().add(assistant.getJsonObject(1)), result),
+                "Expected `thinking` or `redacted_thinking`, but found `tool_use`");
         JsonArray noSignature = assistant.copy();
         noSignature.getJsonObject(0).remove("signature");
-        unsigned.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("content", noSignature))
-                .add(result);
-        anthropic400("pr-loop", unsigned, "messages.1.content.0.thinking.signature: Field required");
+        anthropic400("pr-loop", turn2(turn1, noSignature, result),
+                "messages.1.content.0.thinking.signature: Field required");
+        JsonArray forged = assistant.copy();
+        forged.getJsonObject(0).put("signature", "Zm9yZ2Vk");
+        anthropic400("pr-loop", turn2(turn1, forged, result),
+                "messages.1.content.0: Invalid `signature` in `thinking` block");
+        JsonArray edited = assistant.copy();
+        edited.getJsonObject(0).put("thinking", "Something else entirely.");
+        anthropic400("pr-loop", turn2(turn1, edited, result), "Invalid `signature`");
+    }
 
-        JsonObject forged = turn1.copy();
-        JsonArray badSignature = assistant.copy();
-        badSignature.getJsonObject(0).put("signature", "Zm9yZ2Vk");
-        forged.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("content", badSignature))
+    /** The first turn's request followed by the assistant's answer and the tool result. */
+    private static JsonObject turn2(JsonObject turn1, JsonArray assistant, JsonObject result) {
+        JsonObject next = turn1.copy();
+        next.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("content", assistant))
                 .add(result);
-        anthropic400("pr-loop", forged, "messages.1.content.0: Invalid `signature` in `thinking` block");
-
-        JsonObject edited = turn1.copy();
-        JsonArray editedText = assistant.copy();
-        editedText.getJsonObject(0).put("thinking", "Something else entirely.");
-        edited.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("content", editedText))
-                .add(result);
-        anthropic400("pr-loop", edited, "Invalid `signature`");
+        return next;
     }
 
     /** Gemini 3's rule: a function call replayed in the current turn carries its thoughtSignature. */

@@ -14,7 +14,4 @@ public interface EmbeddingProtocol {
 
     /** @param vectors one unit vector per input, of the requested width */
     String body(EmbeddingRequest request, List<float[]> vectors, boolean omitUsage);
-
-    /** The chat protocol of the same provider, for error bodies. */
-    WireProtocol errors();
 }

@@ -11,17 +11,6 @@ import java.util.List;
 @ApplicationScoped
 public class GeminiEmbeddings implements EmbeddingProtocol {
 
-    private final GeminiProtocol errors;
-
-    public GeminiEmbeddings(GeminiProtocol errors) {
-        this.errors = errors;
-    }
-
-    @Override
-    public WireProtocol errors() {
-        return errors;
-    }
-
     @Override
     public EmbeddingRequest parse(JsonObject body, String pathModel, boolean batch) {
         int nativeDimensions = EmbeddingRequest.nativeDimensions(pathModel);

@@ -18,17 +18,6 @@ public class OpenAiEmbeddings implements EmbeddingProtocol {
     static final int MAX_INPUT_TOKENS = 8192;
     static final int MAX_INPUTS = 2048;
 
-    private final OpenAiProtocol errors;
-
-    public OpenAiEmbeddings(OpenAiProtocol errors) {
-        this.errors = errors;
-    }
-
-    @Override
-    public WireProtocol errors() {
-        return errors;
-    }
-
     @Override
     public EmbeddingRequest parse(JsonObject body, String pathModel, boolean batch) {
         String model = Json.string(body, "model", true);

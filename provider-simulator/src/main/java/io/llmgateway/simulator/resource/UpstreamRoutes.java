@@ -62,9 +62,9 @@ public class UpstreamRoutes {
                 new Call(rc.pathParam("provider"), gemini, rc.pathParam("model"),
                         rc.pathParam("method").equals("streamGenerateContent"), false)));
         router.post("/p/:provider/v1/embeddings").handler(body).handler(rc -> upstream.handleEmbeddings(rc,
-                new EmbeddingCall(rc.pathParam("provider"), openaiEmbeddings, null, false)));
+                new EmbeddingCall(rc.pathParam("provider"), openaiEmbeddings, openai, null, false)));
         router.postWithRegex(GEMINI_EMBED_PATH).handler(body).handler(rc -> upstream.handleEmbeddings(rc,
-                new EmbeddingCall(rc.pathParam("provider"), geminiEmbeddings, rc.pathParam("model"),
+                new EmbeddingCall(rc.pathParam("provider"), geminiEmbeddings, gemini, rc.pathParam("model"),
                         rc.pathParam("method").equals("batchEmbedContents"))));
     }
 }

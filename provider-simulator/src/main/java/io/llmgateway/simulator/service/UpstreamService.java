@@ -37,8 +37,12 @@ public class UpstreamService {
     public record Call(String provider, WireProtocol protocol, String pathModel, boolean pathStream, boolean legacy) {
     }
 
-    /** An embeddings call: provider slug, the endpoint's protocol and the model the URL names (Gemini). */
-    public record EmbeddingCall(String provider, EmbeddingProtocol protocol, String pathModel, boolean batch) {
+    /**
+     * An embeddings call: provider slug, the endpoint's protocol, the provider's chat protocol (its error shape)
+     * and the model the URL names (Gemini).
+     */
+    public record EmbeddingCall(String provider, EmbeddingProtocol protocol, WireProtocol errors, String pathModel,
+            boolean batch) {
     }
 
     /** A parsed call that passed the fault checks and is to be answered. */
@@ -72,7 +76,7 @@ public class UpstreamService {
 
     /** Embeddings answer as one JSON body after ttft_ms; every fault applies as to a JSON chat answer. */
     public void handleEmbeddings(RoutingContext rc, EmbeddingCall call) {
-        Admitted<EmbeddingRequest> admitted = admit(rc, call.provider(), call.protocol().errors(), call.pathModel(),
+        Admitted<EmbeddingRequest> admitted = admit(rc, call.provider(), call.errors(), call.pathModel(),
                 body -> call.protocol().parse(body, call.pathModel(), call.batch()), EmbeddingRequest::model,
                 r -> false);
         if (admitted == null) {
