@@ -1,6 +1,7 @@
 package io.llmgateway.simulator.protocol;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A parsed embeddings request, whatever the protocol.
@@ -21,7 +22,7 @@ public record EmbeddingRequest(String model, List<Input> inputs, int nativeDimen
 
     /** Full width of a model's vectors: the real model's where known, else 1536. */
     public static int nativeDimensions(String model) {
-        String m = model == null ? "" : model.toLowerCase(java.util.Locale.ROOT);
+        String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
         if (m.contains("text-embedding-3-large") || m.contains("gemini-embedding")) {
             return 3072;
         }

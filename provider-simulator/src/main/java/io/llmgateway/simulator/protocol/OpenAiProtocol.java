@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 
@@ -127,7 +128,7 @@ public class OpenAiProtocol implements WireProtocol {
             return null;
         }
         if ("json_object".equals(type)) {
-            if (!messages.encode().toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            if (!messages.encode().toLowerCase(Locale.ROOT).contains("json")) {
                 throw ProtocolException.invalid("'messages' must contain the word 'json' in some form, to use"
                         + " 'response_format' of type 'json_object'.");
             }

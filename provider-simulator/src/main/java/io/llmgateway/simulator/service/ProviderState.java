@@ -6,6 +6,7 @@ import io.llmgateway.simulator.model.ProviderStats;
 import io.llmgateway.simulator.model.RequestRecord;
 import io.llmgateway.simulator.protocol.CachePrefix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,7 +89,7 @@ public final class ProviderState {
     /** Forgets the recorded requests only; counters, settings and the prompt cache stay. */
     public void clearRequests() {
         synchronized (ring) {
-            java.util.Arrays.fill(ring, null);
+            Arrays.fill(ring, null);
             start = 0;
             size = 0;
         }

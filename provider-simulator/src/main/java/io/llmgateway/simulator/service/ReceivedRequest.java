@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,7 +56,7 @@ record ReceivedRequest(long at, String method, String path, Map<String, String> 
     private static Map<String, String> copy(MultiMap from, Set<String> secrets) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : from.names()) {
-            String key = name.toLowerCase(java.util.Locale.ROOT);
+            String key = name.toLowerCase(Locale.ROOT);
             String value = String.join(", ", from.getAll(name));
             out.put(key, secrets.contains(key) ? mask(value) : value);
         }

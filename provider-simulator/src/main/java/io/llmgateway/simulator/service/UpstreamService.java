@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 
 /**
  * Answers one upstream call as the named provider would, with that provider's settings and faults.
- * Runs on the event loop: the default path (no fault, no delay) is parse, count, encode, end.
+ * Runs on the event loop: the default path (no fault, no delay) is parse, record, count, encode, end.
  */
 @jakarta.enterprise.context.ApplicationScoped
 public class UpstreamService {
