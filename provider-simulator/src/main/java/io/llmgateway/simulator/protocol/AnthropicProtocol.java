@@ -228,7 +228,7 @@ public class AnthropicProtocol implements WireProtocol {
         if (!(format.getValue("schema") instanceof JsonObject schema)) {
             throw ProtocolException.invalid(field + ".schema: Field required");
         }
-        return io.vertx.core.json.Json.encode(SchemaInstance.of(schema));
+        return Json.encode(SchemaInstance.of(schema));
     }
 
     private static ToolCall tool(JsonObject body) {

@@ -165,7 +165,7 @@ public class GeminiProtocol implements WireProtocol {
             schema = config.containsKey("responseJsonSchema") ? config.getValue("responseJsonSchema")
                     : config.getValue("response_schema");
         }
-        return schema == null ? "{}" : io.vertx.core.json.Json.encode(SchemaInstance.of(schema));
+        return schema == null ? "{}" : Json.encode(SchemaInstance.of(schema));
     }
 
     private static ToolCall tool(JsonObject body) {

@@ -114,7 +114,7 @@ public class OpenAiEmbeddings implements EmbeddingProtocol {
             }
             out.append('}');
         }
-        out.append("],\"model\":").append(io.vertx.core.json.Json.encode(request.model()));
+        out.append("],\"model\":").append(Json.encode(request.model()));
         if (!omitUsage) {
             out.append(",\"usage\":{\"prompt_tokens\":").append(request.promptTokens()).append(",\"total_tokens\":")
                     .append(request.promptTokens()).append('}');

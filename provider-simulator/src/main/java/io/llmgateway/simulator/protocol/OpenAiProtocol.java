@@ -145,7 +145,7 @@ public class OpenAiProtocol implements WireProtocol {
         if (!(schema.getValue("name") instanceof String)) {
             throw ProtocolException.invalid("Missing required parameter: 'response_format.json_schema.name'.");
         }
-        return io.vertx.core.json.Json.encode(SchemaInstance.of(schema.getValue("schema")));
+        return Json.encode(SchemaInstance.of(schema.getValue("schema")));
     }
 
     private static int legacyPrompt(JsonObject body) {
