@@ -186,7 +186,7 @@ class FaultsTest {
         assertFalse(r.text().contains("[DONE]"));
         assertTrue(r.text().contains("\"usage\""));
         fault("f-nodone-an", "{\"fault\":{\"type\":\"no-done\"}}");
-        String body = given().contentType("application/json").body("{\"model\":\"c\",\"stream\":true,\"messages\":"
+        String body = given().contentType("application/json").body("{\"model\":\"c\",\"max_tokens\":64,\"stream\":true,\"messages\":"
                 + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/p/f-nodone-an/v1/messages").then().statusCode(200)
                 .extract().asString();
         assertFalse(body.contains("message_stop"));

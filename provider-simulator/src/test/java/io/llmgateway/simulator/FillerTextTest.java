@@ -20,6 +20,16 @@ class FillerTextTest {
         public int statsHistory() {
             return 10;
         }
+
+        @Override
+        public int recordedRequests() {
+            return 5;
+        }
+
+        @Override
+        public int cachePrefixes() {
+            return 10;
+        }
     };
 
     @Test
@@ -29,6 +39,15 @@ class FillerTextTest {
             assertEquals(n, TokenCounter.count(filler.text(n)), "prefix of " + n + " tokens");
             assertEquals(n, filler.countOf(n));
         }
+    }
+
+    @Test
+    void everyThinkingPrefixCountsExactly() {
+        FillerText thinking = FillerText.thinking(400);
+        for (int n = 0; n <= 400; n++) {
+            assertEquals(n, TokenCounter.count(thinking.text(n)), "prefix of " + n + " tokens");
+        }
+        assertEquals(false, thinking.text(20).equals(new FillerText(CONFIG).text(20)));
     }
 
     @Test

@@ -20,7 +20,8 @@ class SimApiTest {
                 .body("output_tokens", equalTo(16)).body("chunk_tokens", equalTo(1))
                 .body("omit_usage", equalTo(false)).body("fault.type", equalTo("none"))
                 .body("fault.rate", equalTo(1.0f)).body("fault.for_ms", nullValue())
-                .body("fault.retry_after_s", equalTo(1));
+                .body("fault.retry_after_s", equalTo(1)).body("reasoning_tokens", equalTo(8))
+                .body("implicit_cache_min_tokens", equalTo(1024));
         given().contentType("application/json")
                 .body("{\"ttft_ms\":5,\"tokens_per_second\":1000,\"output_tokens\":4,\"chunk_tokens\":2,"
                         + "\"omit_usage\":true,\"fault\":{\"type\":\"status:503\",\"rate\":0.5,\"for_ms\":60000}}")
@@ -78,6 +79,8 @@ class SimApiTest {
         bad("{\"chunk_tokens\":0}", "chunk_tokens must be between 1");
         bad("{\"output_tokens\":2.5}", "output_tokens must be a whole number");
         bad("{\"omit_usage\":\"yes\"}", "omit_usage must be true or false");
+        bad("{\"reasoning_tokens\":-1}", "reasoning_tokens must be between 0 and");
+        bad("{\"implicit_cache_min_tokens\":1.5}", "implicit_cache_min_tokens must be a whole number");
         bad("[1]", "body must be a JSON object");
         bad("{", "body is not valid JSON");
     }

@@ -19,5 +19,16 @@ public interface SimulatorConfig {
         /** How many recent requests each provider's stats keep. */
         @WithDefault("1000")
         int statsHistory();
+
+        /**
+         * How many of those newest requests keep their headers, query and body: enough for a test to see what
+         * reached the provider, few enough that a benchmark of large prompts does not fill the heap.
+         */
+        @WithDefault("200")
+        int recordedRequests();
+
+        /** Distinct prompt prefixes remembered per provider for cache usage; past it the memory starts over. */
+        @WithDefault("100000")
+        int cachePrefixes();
     }
 }

@@ -71,6 +71,11 @@ final class Json {
         return a;
     }
 
+    /** Any JSON value (object, array, string, number, boolean, null) as JSON text. */
+    static String encode(Object value) {
+        return io.vertx.core.json.Json.encode(value);
+    }
+
     /** Smaller of two optional caps. */
     static Integer min(Integer a, Integer b) {
         if (a == null) {

@@ -42,6 +42,13 @@ public class SimProvidersResource {
         return simulation.stats(provider);
     }
 
+    /** Forgets the provider's recorded requests only: counters, settings and its prompt cache stay. */
+    @DELETE
+    @Path("/{provider}/requests")
+    public void clearRequests(@PathParam("provider") String provider) {
+        simulation.clearRequests(provider);
+    }
+
     @DELETE
     @Path("/{provider}")
     public void reset(@PathParam("provider") String provider) {

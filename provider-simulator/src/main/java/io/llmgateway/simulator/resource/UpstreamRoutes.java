@@ -1,10 +1,13 @@
 package io.llmgateway.simulator.resource;
 
 import io.llmgateway.simulator.protocol.AnthropicProtocol;
+import io.llmgateway.simulator.protocol.GeminiEmbeddings;
 import io.llmgateway.simulator.protocol.GeminiProtocol;
+import io.llmgateway.simulator.protocol.OpenAiEmbeddings;
 import io.llmgateway.simulator.protocol.OpenAiProtocol;
 import io.llmgateway.simulator.service.UpstreamService;
 import io.llmgateway.simulator.service.UpstreamService.Call;
+import io.llmgateway.simulator.service.UpstreamService.EmbeddingCall;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,18 +29,25 @@ public class UpstreamRoutes {
      */
     static final String GEMINI_PATH = "/p/(?<provider>[^/]+)/v1(?:beta)?/models/(?<model>[^/]+?)(?::|%3[Aa])"
             + "(?<method>generateContent|streamGenerateContent)";
+    /** Gemini embeddings: /p/{provider}/v1beta/models/{model}:embedContent or :batchEmbedContents. */
+    static final String GEMINI_EMBED_PATH = "/p/(?<provider>[^/]+)/v1(?:beta)?/models/(?<model>[^/]+?)(?::|%3[Aa])"
+            + "(?<method>embedContent|batchEmbedContents)";
 
     private final UpstreamService upstream;
     private final OpenAiProtocol openai;
     private final AnthropicProtocol anthropic;
     private final GeminiProtocol gemini;
+    private final OpenAiEmbeddings openaiEmbeddings;
+    private final GeminiEmbeddings geminiEmbeddings;
 
     public UpstreamRoutes(UpstreamService upstream, OpenAiProtocol openai, AnthropicProtocol anthropic,
-            GeminiProtocol gemini) {
+            GeminiProtocol gemini, OpenAiEmbeddings openaiEmbeddings, GeminiEmbeddings geminiEmbeddings) {
         this.upstream = upstream;
         this.openai = openai;
         this.anthropic = anthropic;
         this.gemini = gemini;
+        this.openaiEmbeddings = openaiEmbeddings;
+        this.geminiEmbeddings = geminiEmbeddings;
     }
 
     void register(@Observes Router router) {
@@ -51,5 +61,10 @@ public class UpstreamRoutes {
         router.postWithRegex(GEMINI_PATH).handler(body).handler(rc -> upstream.handle(rc,
                 new Call(rc.pathParam("provider"), gemini, rc.pathParam("model"),
                         rc.pathParam("method").equals("streamGenerateContent"), false)));
+        router.post("/p/:provider/v1/embeddings").handler(body).handler(rc -> upstream.handleEmbeddings(rc,
+                new EmbeddingCall(rc.pathParam("provider"), openaiEmbeddings, openai, null, false)));
+        router.postWithRegex(GEMINI_EMBED_PATH).handler(body).handler(rc -> upstream.handleEmbeddings(rc,
+                new EmbeddingCall(rc.pathParam("provider"), geminiEmbeddings, gemini, rc.pathParam("model"),
+                        rc.pathParam("method").equals("batchEmbedContents"))));
     }
 }

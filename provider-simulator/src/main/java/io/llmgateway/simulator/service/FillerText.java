@@ -3,6 +3,7 @@ package io.llmgateway.simulator.service;
 import io.llmgateway.simulator.config.SimulatorConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,10 @@ public class FillerText {
     static final String PARAGRAPH = "The quick brown fox jumps over the lazy dog while the old man reads a long"
             + " book about the sea. A small bird sings in the green tree and the children play near the river."
             + " Every day the sun comes up over the hills and the town wakes to the sound of the morning bell.";
+    /** What the simulated model "thinks": different words, so a test tells reasoning from answer text. */
+    static final String THINKING = "First I read the question with care and then I check each part of it in"
+            + " turn. Next I think about what the user wants to know and which facts matter most for a good"
+            + " answer. Then I plan a short reply and make sure that every step follows from the one before.";
 
     private final String[] pieces;
     /** offsets[n] = length of the text made of the first n tokens. */
@@ -27,11 +32,20 @@ public class FillerText {
     private final String text;
     private final ConcurrentHashMap<Integer, Integer> counts = new ConcurrentHashMap<>();
 
+    @Inject
     public FillerText(SimulatorConfig config) {
-        int max = config.simulator().maxOutputTokens();
+        this(PARAGRAPH, config.simulator().maxOutputTokens());
+    }
+
+    /** The reasoning filler: the same promise as the answer filler, other words. */
+    public static FillerText thinking(int max) {
+        return new FillerText(THINKING, max);
+    }
+
+    private FillerText(String paragraph, int max) {
         // The first pass starts without a space, later passes with one: ". The" splits at the same place each time.
-        int[] first = TokenCounter.encode(PARAGRAPH);
-        int[] again = TokenCounter.encode(" " + PARAGRAPH);
+        int[] first = TokenCounter.encode(paragraph);
+        int[] again = TokenCounter.encode(" " + paragraph);
         String[] firstPieces = decodeAll(first);
         String[] againPieces = decodeAll(again);
         pieces = new String[max];

@@ -11,15 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ProviderRegistry {
 
     private final ConcurrentHashMap<String, ProviderState> providers = new ConcurrentHashMap<>();
-    private final int historySize;
+    private final SimulatorConfig.Simulator config;
 
     public ProviderRegistry(SimulatorConfig config) {
-        this.historySize = config.simulator().statsHistory();
+        this.config = config.simulator();
     }
 
     public ProviderState get(String provider) {
         ProviderState state = providers.get(provider);
-        return state != null ? state : providers.computeIfAbsent(provider, p -> new ProviderState(historySize));
+        return state != null ? state : providers.computeIfAbsent(provider,
+                p -> new ProviderState(config.statsHistory(), config.recordedRequests(), config.cachePrefixes()));
     }
 
     public void configure(String provider, ProviderSettings settings, Fault fault) {

@@ -18,7 +18,7 @@ import java.util.Set;
 public class SettingsParser {
 
     private static final Set<String> FIELDS = Set.of("ttft_ms", "tokens_per_second", "output_tokens", "chunk_tokens",
-            "omit_usage", "fault");
+            "omit_usage", "fault", "reasoning_tokens", "implicit_cache_min_tokens");
     private static final Set<String> FAULT_FIELDS = Set.of("type", "rate", "for_ms", "retry_after_s");
 
     private final ObjectMapper mapper;
@@ -53,7 +53,11 @@ public class SettingsParser {
             }
             omitUsage = omit.booleanValue();
         }
-        return new ProviderSettings(ttft, tps, output, chunk, omitUsage, fault(root.get("fault")));
+        int reasoning = (int) number(root, "reasoning_tokens", d.reasoningTokens(), 0, maxOutputTokens, true);
+        int cacheMin = (int) number(root, "implicit_cache_min_tokens", d.implicitCacheMinTokens(), 0, 10_000_000,
+                true);
+        return new ProviderSettings(ttft, tps, output, chunk, omitUsage, fault(root.get("fault")), reasoning,
+                cacheMin);
     }
 
     private FaultSettings fault(JsonNode node) {

@@ -30,6 +30,10 @@ public class SimulationService {
         return registry.get(provider).stats();
     }
 
+    public void clearRequests(String provider) {
+        registry.get(provider).clearRequests();
+    }
+
     public void reset(String provider) {
         registry.reset(provider);
     }

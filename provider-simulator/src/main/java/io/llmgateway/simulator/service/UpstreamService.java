@@ -2,19 +2,23 @@ package io.llmgateway.simulator.service;
 
 import io.llmgateway.simulator.model.Fault;
 import io.llmgateway.simulator.model.ProviderSettings;
-import io.llmgateway.simulator.model.RequestRecord;
 import io.llmgateway.simulator.protocol.Completion;
+import io.llmgateway.simulator.protocol.EmbeddingProtocol;
+import io.llmgateway.simulator.protocol.EmbeddingRequest;
 import io.llmgateway.simulator.protocol.ProtocolException;
 import io.llmgateway.simulator.protocol.SimRequest;
 import io.llmgateway.simulator.protocol.WireProtocol;
+import io.llmgateway.simulator.service.ProviderState.CacheUse;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Answers one upstream call as the named provider would, with that provider's settings and faults.
- * Runs on the event loop: the default path (no fault, no delay) is parse, count, encode, end.
+ * Runs on the event loop: the default path (no fault, no delay) is parse, record, count, encode, end.
  */
 @jakarta.enterprise.context.ApplicationScoped
 public class UpstreamService {
@@ -33,19 +37,74 @@ public class UpstreamService {
     public record Call(String provider, WireProtocol protocol, String pathModel, boolean pathStream, boolean legacy) {
     }
 
+    /**
+     * An embeddings call: provider slug, the endpoint's protocol, the provider's chat protocol (its error shape)
+     * and the model the URL names (Gemini).
+     */
+    public record EmbeddingCall(String provider, EmbeddingProtocol protocol, WireProtocol errors, String pathModel,
+            boolean batch) {
+    }
+
+    /** A parsed call that passed the fault checks and is to be answered. */
+    private record Admitted<T>(T request, ProviderState state, ProviderSettings settings, Fault fault) {
+    }
+
     public void handle(RoutingContext rc, Call call) {
-        long now = System.currentTimeMillis();
-        ProviderState state = registry.get(call.provider());
-        ProviderSettings settings = state.settings();
-        String path = rc.request().path();
-        HttpServerResponse response = rc.response();
-        SimRequest request;
-        try {
-            request = call.protocol().parse(body(rc), call.pathModel(), call.pathStream(), call.legacy());
-        } catch (ProtocolException e) {
-            state.record(new RequestRecord(now, path, call.pathModel(), false, "none", e.status()), false);
-            sendError(response, call.protocol(), e.status(), e.code(), e.getMessage(), -1);
+        Admitted<SimRequest> admitted = admit(rc, call.provider(), call.protocol(), call.pathModel(),
+                body -> call.protocol().parse(body, call.pathModel(), call.pathStream(), call.legacy()),
+                SimRequest::model, SimRequest::stream);
+        if (admitted == null) {
             return;
+        }
+        SimRequest request = admitted.request();
+        ProviderSettings settings = admitted.settings();
+        CacheUse cache = admitted.state().cache(request.cachePrefixes(), request.explicitCache(),
+                settings.implicitCacheMinTokens());
+        Completion completion = completions.create(request, settings, cache);
+        long firstDelay = firstDelay(admitted);
+        if (request.stream()) {
+            new StreamPlayer(vertx, rc.response(), call.protocol().events(request, completion), admitted.fault(),
+                    firstDelay, settings.tokensPerSecond()).start();
+            return;
+        }
+        String body = call.protocol().body(request, completion);
+        long delay = firstDelay + (settings.tokensPerSecond() > 0
+                ? (long) (completion.outputTokens() * 1000 / settings.tokensPerSecond())
+                : 0);
+        sendJsonAfter(rc.response(), body, admitted.fault(), delay);
+    }
+
+    /** Embeddings answer as one JSON body after ttft_ms; every fault applies as to a JSON chat answer. */
+    public void handleEmbeddings(RoutingContext rc, EmbeddingCall call) {
+        Admitted<EmbeddingRequest> admitted = admit(rc, call.provider(), call.errors(), call.pathModel(),
+                body -> call.protocol().parse(body, call.pathModel(), call.batch()), EmbeddingRequest::model,
+                r -> false);
+        if (admitted == null) {
+            return;
+        }
+        EmbeddingRequest request = admitted.request();
+        String body = call.protocol().body(request, EmbeddingVectors.of(request), admitted.settings().omitUsage());
+        sendJsonAfter(rc.response(), body, admitted.fault(), firstDelay(admitted));
+    }
+
+    /**
+     * Parses and records the call, then applies the faults that answer instead of the model (status, reset,
+     * hang). Null when the call has been answered (or deliberately never will be).
+     */
+    private <T> Admitted<T> admit(RoutingContext rc, String provider, WireProtocol errors, String pathModel,
+            Function<JsonObject, T> parser, Function<T, String> model, Predicate<T> stream) {
+        long now = System.currentTimeMillis();
+        ProviderState state = registry.get(provider);
+        ProviderSettings settings = state.settings();
+        ReceivedRequest received = ReceivedRequest.of(rc, now);
+        HttpServerResponse response = rc.response();
+        T request;
+        try {
+            request = parser.apply(received.requireJson());
+        } catch (ProtocolException e) {
+            state.record(received.record(pathModel, false, "none", e.status()), false);
+            sendError(response, errors, e.status(), e.code(), e.getMessage(), -1);
+            return null;
         }
         Fault fault = state.pickFault(now);
         boolean faulted = fault.kind() != Fault.Kind.NONE;
@@ -54,52 +113,36 @@ public class UpstreamService {
             case STATUS -> fault.status();
             default -> 200;
         };
-        state.record(new RequestRecord(now, path, request.model(), request.stream(), fault.text(), status), faulted);
+        state.record(received.record(model.apply(request), stream.test(request), fault.text(), status), faulted);
         switch (fault.kind()) {
             case STATUS -> {
-                sendError(response, call.protocol(), fault.status(), fault.errorCode(), errorMessage(fault),
+                sendError(response, errors, fault.status(), fault.errorCode(), errorMessage(fault),
                         fault.status() == 429 ? settings.fault().retryAfterS() : -1);
-                return;
+                return null;
             }
             case RESET -> {
                 rc.request().connection().close(); // before any byte of the answer
-                return;
+                return null;
             }
             case HANG -> {
-                return; // accept and never answer; the connection ends when the client gives up
+                return null; // accept and never answer; the connection ends when the client gives up
             }
             default -> {
+                return new Admitted<>(request, state, settings, fault);
             }
         }
-        Completion completion = completions.create(request, settings);
-        long firstDelay = settings.ttftMs() + (fault.kind() == Fault.Kind.SLOW_FIRST_TOKEN ? fault.ms() : 0);
-        if (request.stream()) {
-            new StreamPlayer(vertx, response, call.protocol().events(request, completion), fault, firstDelay,
-                    settings.tokensPerSecond()).start();
-            return;
-        }
-        String body = call.protocol().body(request, completion);
-        long delay = firstDelay + (settings.tokensPerSecond() > 0
-                ? (long) (completion.completionTokens() * 1000 / settings.tokensPerSecond())
-                : 0);
+    }
+
+    private static long firstDelay(Admitted<?> admitted) {
+        Fault fault = admitted.fault();
+        return admitted.settings().ttftMs() + (fault.kind() == Fault.Kind.SLOW_FIRST_TOKEN ? fault.ms() : 0);
+    }
+
+    private void sendJsonAfter(HttpServerResponse response, String body, Fault fault, long delay) {
         if (delay <= 0) {
             sendJson(response, body, fault);
         } else {
             vertx.setTimer(delay, id -> sendJson(response, body, fault));
-        }
-    }
-
-    private static JsonObject body(RoutingContext rc) {
-        try {
-            JsonObject json = rc.body().asJsonObject();
-            if (json == null) {
-                throw ProtocolException.invalid("request body must be a JSON object");
-            }
-            return json;
-        } catch (ProtocolException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw ProtocolException.invalid("request body is not a valid JSON object");
         }
     }
 
