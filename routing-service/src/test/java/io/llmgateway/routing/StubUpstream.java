@@ -148,7 +148,12 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
             models.add(model("sim/multi", endpoint("sim-ep-a", "sim-a", "0.000001"), endpoint("sim-ep-b", "sim-b", "0.000002"),
                     endpoint("sim-ep-c", "sim-c", "0.000003")))
                     .add(model("sim/claude", endpoint("sim-ep-claude", "sim-claude", "0.000001")))
-                    .add(model("sim/gemini", endpoint("sim-ep-gemini", "sim-gemini", "0.000001")));
+                    .add(model("sim/gemini", endpoint("sim-ep-gemini", "sim-gemini", "0.000001")))
+                    .add(embeddings(model("sim/embed", endpoint("sim-ep-embed-a", "sim-a", "0.00000002"),
+                            endpoint("sim-ep-embed-claude", "sim-claude", "0.00000001"),
+                            endpoint("sim-ep-embed-gemini", "sim-gemini", "0.00000003"))))
+                    .add(embeddings(model("sim/embed-claude", endpoint("sim-ep-embed-only-claude", "sim-claude",
+                            "0.00000001"))));
         }
         return new JsonObject().put("version", VERSION).put("providers", providers).put("models", models);
     }
@@ -161,6 +166,11 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
     static JsonObject model(String id, JsonObject... endpoints) {
         return new JsonObject().put("id", id).put("name", id).put("context_length", 100000)
                 .put("endpoints", new JsonArray(java.util.List.of((Object[]) endpoints)));
+    }
+
+    /** An embeddings model: its output modality is what tells routes apart. */
+    static JsonObject embeddings(JsonObject model) {
+        return model.put("output_modalities", new JsonArray().add("embeddings"));
     }
 
     static JsonObject endpoint(String id, String provider, String price) {

@@ -38,6 +38,7 @@ public class ProxyRoutes {
         route(router, "/api/v1/models", catalog);
         route(router, "/api/v1/models/*", catalog);
         route(router, "/api/v1/providers", catalog);
+        route(router, "/api/v1/embeddings/models", catalog);
         route(router, "/api/v1/key", auth);
         route(router, "/api/v1/keys", auth);
         route(router, "/api/v1/keys/*", auth);

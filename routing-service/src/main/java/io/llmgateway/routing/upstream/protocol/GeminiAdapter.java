@@ -195,7 +195,8 @@ public class GeminiAdapter implements ProviderAdapter {
             if (values == null || !values.isArray()) {
                 throw new IllegalArgumentException("embedding has no values");
             }
-            vectors.addObject().put("index", vectors.size()).set("embedding", values);
+            int index = vectors.size();
+            vectors.addObject().put("index", index).set("embedding", values);
         }
         return new Completion(vectors, usage(body.get("usageMetadata")), null, null, null, null);
     }

@@ -143,7 +143,8 @@ public class OpenAiAdapter implements ProviderAdapter {
             if (embedding == null || !embedding.isArray()) {
                 throw new IllegalArgumentException("embedding is not a float array");
             }
-            vectors.addObject().put("index", item.path("index").asInt(vectors.size())).set("embedding", embedding);
+            int index = item.path("index").asInt(vectors.size());
+            vectors.addObject().put("index", index).set("embedding", embedding);
         }
         return new Completion(vectors, usage(body.get("usage")), Json.text(body, "id"), null, null, null);
     }
