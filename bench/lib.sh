@@ -1,4 +1,4 @@
-# Shared helpers for bench/scale.sh and bench/streams.sh (sourced, not run).
+# Shared helpers for the bench scripts (sourced, not run).
 # Sets ROOT, WORK, SIM, GATEWAY, BENCH_KEY; starts extra routing replicas with the environment
 # ./services gives routing-service (copied from the running process, so nothing drifts).
 
@@ -50,13 +50,14 @@ routing_jvm_opts() {
 }
 
 # start_routing NAME PORT JVM-OPTIONS [EXTRA VAR=VALUE...] -> sets REPLICA_PID; waits until ready
+# (ROUTING_JAR: another build of routing-service, e.g. the baseline of bench/ab.sh)
 start_routing() {
   local name="$1" port="$2" jvm="$3"; shift 3
   local env_args=()
   mapfile -t env_args < <(routing_env)
   # shellcheck disable=SC2086
   ( exec env "${env_args[@]}" "QUARKUS_HTTP_PORT=$port" "$@" java $jvm \
-      -jar "$ROOT/routing-service/target/quarkus-app/quarkus-run.jar" >"$WORK/$name.log" 2>&1 ) &
+      -jar "${ROUTING_JAR:-$ROOT/routing-service/target/quarkus-app/quarkus-run.jar}" >"$WORK/$name.log" 2>&1 ) &
   REPLICA_PID=$!
   echo "$REPLICA_PID" >"$WORK/$name.pid"
   for _ in $(seq 1 120); do
@@ -73,4 +74,24 @@ stop_pid() {
   kill "$p" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.2; done
   kill -9 "$p" 2>/dev/null || true
+}
+
+# wrk latency (e.g. 850.00us, 1.20ms, 2.01s) -> milliseconds
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
+
+# Waits until auth and metering have settled what is in gw:usage: every group has been handed the
+# stream's newest entry and has acknowledged all it got (XINFO's "lag" is not used: Redis cannot
+# compute it once trimmed entries were never read).
+catch_up() {
+  step "waiting for auth and metering to catch up on the usage stream"
+  if ! command -v redis-cli >/dev/null; then sleep 60; return; fi
+  local newest behind
+  rc() { redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" "$@" 2>/dev/null; }
+  for _ in $(seq 1 300); do
+    newest="$(rc XINFO STREAM gw:usage | awk '/^last-generated-id$/{getline; print}')"
+    behind="$(rc XINFO GROUPS gw:usage | awk -v n="$newest" '/^pending$/{getline; s+=$1} /^last-delivered-id$/{getline; if ($1 != n) s++} END{print s+0}')"
+    [[ -n "$newest" && "$behind" == 0 ]] && break
+    sleep 1
+  done
+  echo "    groups behind or with pending entries: ${behind:-unknown}"
 }

@@ -44,6 +44,8 @@ PROVIDER=openai
 UPSTREAM_MODEL=gpt-4o-mini
 GATEWAY_MODEL=openai/gpt-4o-mini
 mkdir -p "$WORK"
+# shellcheck disable=SC1091
+source "$ROOT/bench/lib.sh"
 
 step() { printf '==> %s\n' "$*"; }
 need() {
@@ -123,7 +125,6 @@ EOF
 fi
 
 # measure NAME BASE PATH MODEL KEY HEADERS CONNECTIONS -> "p50 p90 p99 rps errors" (ms, ms, ms, req/s)
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
 measure() {
   local name="$1" base="$2" path="$3" model="$4" key="$5" headers="$6" conns="$7" warm="$8" out
   # warm-up at full load, so the JIT has compiled the hot path and the pools are in their steady state
@@ -162,23 +163,6 @@ rps() {
   local env=(BENCH_PATH="$2" BENCH_MODEL="$3" BENCH_KEY="$4" BENCH_HEADERS="$5" BENCH_PROVIDER="${BENCH_PROVIDER:-}" BENCH_STREAM=false)
   env "${env[@]}" wrk -t2 -c32 -d3s -s "$ROOT/bench/chat.lua" "$1" >/dev/null 2>&1 || true
   env "${env[@]}" wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/bench/chat.lua" "$1" 2>/dev/null | awk '/^Requests\/sec/{print $2}'
-}
-
-# Waits until auth and metering have settled what is in gw:usage: every group has been handed the
-# stream's newest entry and has acknowledged all it got (XINFO's "lag" is not used: Redis cannot
-# compute it once trimmed entries were never read).
-catch_up() {
-  step "waiting for auth and metering to catch up on the usage stream"
-  if ! command -v redis-cli >/dev/null; then sleep 60; return; fi
-  local newest behind
-  rc() { redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" "$@" 2>/dev/null; }
-  for _ in $(seq 1 300); do
-    newest="$(rc XINFO STREAM gw:usage | awk '/^last-generated-id$/{getline; print}')"
-    behind="$(rc XINFO GROUPS gw:usage | awk -v n="$newest" '/^pending$/{getline; s+=$1} /^last-delivered-id$/{getline; if ($1 != n) s++} END{print s+0}')"
-    [[ -n "$newest" && "$behind" == 0 ]] && break
-    sleep 1
-  done
-  echo "    groups behind or with pending entries: ${behind:-unknown}"
 }
 
 declare -A R
