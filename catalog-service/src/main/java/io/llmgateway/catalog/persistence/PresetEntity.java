@@ -27,7 +27,7 @@ public class PresetEntity extends PanacheEntityBase {
     @Column(name = "system_prompt")
     public String systemPrompt;
     /** The whole template, JSON text (JSONB in the database). */
-    @ColumnTransformer(read = "config::text", write = "?::jsonb")
+    @ColumnTransformer(read = "config::text", write = "cast(cast(? as text) as jsonb)")
     public String config;
     @Column(name = "created_at")
     public Instant createdAt;

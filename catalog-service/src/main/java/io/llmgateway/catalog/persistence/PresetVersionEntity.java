@@ -28,7 +28,7 @@ public class PresetVersionEntity extends PanacheEntityBase {
     public String presetId;
     @Id
     public int version;
-    @ColumnTransformer(read = "config::text", write = "?::jsonb")
+    @ColumnTransformer(read = "config::text", write = "cast(cast(? as text) as jsonb)")
     public String config;
     @Column(name = "created_at")
     public Instant createdAt;

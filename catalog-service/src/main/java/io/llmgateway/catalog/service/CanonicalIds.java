@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Decides the one id of each real model among the names the normaliser produced, in this order:
  * <ol>
- * <li>the reviewed alias table {@code seed/model-aliases.txt} (what rules cannot decide);</li>
+ * <li>the reviewed alias table {@code seed/model-aliases.txt} (what rules cannot decide), for every
+ * spelling with the same loose key as its left side;</li>
  * <li>ids with the same {@link ModelNameNormalizer#looseKey} are one model: OpenRouter's own id wins,
  * else the id most providers use, else the one written with dots, then dashes, then the shorter;</li>
  * <li>a chat name without {@code -instruct}, {@code -it} or {@code -chat} ({@code qwen/qwen2.5-72b}) is the
@@ -41,8 +42,12 @@ public final class CanonicalIds {
      */
     public static Map<String, String> resolve(Map<String, Set<String>> providersById, Set<String> openRouterIds,
             Map<String, String> aliasTable) {
+        // the table speaks for every spelling of its left side (deepseek/v3 as well as deepseek/deepseek-v3)
+        Map<String, String> tableByLooseKey = new HashMap<>();
+        aliasTable.forEach((from, to) -> tableByLooseKey.put(ModelNameNormalizer.looseKey(from), to));
         Map<String, String> tabled = new HashMap<>();
-        providersById.keySet().forEach(id -> tabled.put(id, aliasTable.getOrDefault(id, id)));
+        providersById.keySet().forEach(id -> tabled.put(id, aliasTable.getOrDefault(id,
+                tableByLooseKey.getOrDefault(ModelNameNormalizer.looseKey(id), id))));
         Map<String, Integer> providerCount = new HashMap<>();
         providersById.forEach((id, providers) -> providerCount.merge(tabled.get(id), providers.size(), Integer::sum));
         Map<String, List<String>> groups = tabled.values().stream().distinct()

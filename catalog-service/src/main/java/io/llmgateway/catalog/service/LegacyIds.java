@@ -12,8 +12,9 @@ import java.util.TreeMap;
 /**
  * Finds, in a catalog imported by older rules, the seed models the seed now files under another id
  * ({@code z-ai/glm-4p5} is now {@code z-ai/glm-4.5}) and says where their endpoints go. An old id maps to
- * a model of the seed when the seed's alias list names it or when their {@link ModelNameNormalizer#looseKey}
- * agree; anything else is left to {@link SeedRetraction}.
+ * a model of the seed when the seed's alias list names it, when their {@link ModelNameNormalizer#looseKey}
+ * agree, or (an id filed under a provider, not a maker) when exactly one seed model has its loose slug;
+ * anything else is left to {@link SeedRetraction}.
  */
 public final class LegacyIds {
 
@@ -41,6 +42,9 @@ public final class LegacyIds {
             byLooseKey.put(ModelNameNormalizer.looseKey(m.id), m.id);
         });
         seed.aliases().forEach((alias, target) -> byLooseKey.putIfAbsent(ModelNameNormalizer.looseKey(alias), target));
+        // a provider filed as author (fireworks/yi-34b): the one seed model with that slug, whoever made it
+        Map<String, List<String>> bySlug = seed.models().stream().map(m -> m.id).collect(java.util.stream.Collectors
+                .groupingBy(id -> ModelNameNormalizer.looseSlug(CanonicalIds.slug(id))));
         Set<String> usedByOperators = new HashSet<>();
         storedEndpoints.stream().filter(e -> !SeedCatalog.SOURCE.equals(e.source)).forEach(e -> usedByOperators.add(e.modelId));
         Map<String, String> aliases = new TreeMap<>();
@@ -50,6 +54,10 @@ public final class LegacyIds {
                 continue;
             }
             String target = seed.aliases().getOrDefault(m.id, byLooseKey.get(ModelNameNormalizer.looseKey(m.id)));
+            List<String> sameSlug = bySlug.getOrDefault(ModelNameNormalizer.looseSlug(CanonicalIds.slug(m.id)), List.of());
+            if (target == null && !ModelNameNormalizer.knownMaker(CanonicalIds.author(m.id)) && sameSlug.size() == 1) {
+                target = sameSlug.get(0);
+            }
             if (target != null && seedModels.contains(target)) {
                 aliases.put(m.id, target);
             }

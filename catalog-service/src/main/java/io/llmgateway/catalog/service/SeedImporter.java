@@ -87,7 +87,7 @@ public class SeedImporter {
                 .chain(() -> EndpointEntity.<EndpointEntity>listAll())
                 .invoke(all -> counts[1] += logQuarantine(PriceSanity.review(all)))
                 .chain(() -> ModelAliasEntity.<ModelAliasEntity>listAll())
-                .chain(stored -> AliasSync.apply(desiredAliases(seed, legacy[0]), stored, counts, now))
+                .chain(stored -> AliasSync.apply(desiredAliases(seed, legacy[0], stored), stored, counts, now))
                 .invoke(() -> logSkipped(seed))
                 .map(ignored -> counts[0] + counts[1] + counts[2] > 0);
     }
@@ -122,8 +122,15 @@ public class SeedImporter {
                 .chain(Panache::flush).chain(() -> persistNew(moved));
     }
 
-    private static Map<String, String> desiredAliases(SeedCatalog.Plan seed, LegacyIds.Plan legacy) {
-        Map<String, String> desired = new java.util.TreeMap<>(seed.aliases());
+    /**
+     * The seed's aliases, the old ids this import merged, and the old ids earlier imports merged (an id
+     * once answered keeps answering while its model exists).
+     */
+    private static Map<String, String> desiredAliases(SeedCatalog.Plan seed, LegacyIds.Plan legacy,
+            List<ModelAliasEntity> stored) {
+        Map<String, String> desired = new java.util.TreeMap<>();
+        stored.stream().filter(a -> SeedCatalog.SOURCE.equals(a.source)).forEach(a -> desired.put(a.alias, a.modelId));
+        desired.putAll(seed.aliases());
         desired.putAll(legacy.aliases());
         java.util.Set<String> modelIds = seed.models().stream().map(m -> m.id).collect(Collectors.toSet());
         desired.keySet().removeIf(modelIds::contains);

@@ -67,7 +67,7 @@ class SeedRetractionTest {
                 concat(real.providers(), provider(GONE_PROVIDER), provider(KEPT_PROVIDER)),
                 concat(real.models(), model(GONE_MODEL), model(KEPT_MODEL)),
                 concat(real.endpoints(), endpoint(GONE_MODEL, GONE_PROVIDER), endpoint(KEPT_MODEL, "groq"),
-                        endpoint(LLAMA, KEPT_PROVIDER)));
+                        endpoint(LLAMA, KEPT_PROVIDER)), real.aliases(), real.skipped());
 
         ImportResult a = importPlan(seedA);
         assertEquals(7, a.created(), a.toString());
