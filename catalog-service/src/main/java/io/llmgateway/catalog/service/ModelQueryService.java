@@ -106,7 +106,7 @@ public class ModelQueryService {
     }
 
     public long count(ModelFilter filter) {
-        return filter.isEmpty() ? cache.index().models().size() : models(filter).size();
+        return models(filter).size();
     }
 
     public ModelEndpoints endpoints(String author, String slug) {

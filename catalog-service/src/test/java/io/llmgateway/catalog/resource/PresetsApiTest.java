@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.contracts.events.CatalogEvent;
+import io.llmgateway.catalog.service.CatalogTestRows;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
@@ -90,15 +89,7 @@ class PresetsApiTest {
     }
 
     private long presetEvents(String id) {
-        return redis.stream(String.class).xrange(keys.catalogEventsStream(), StreamRange.of("-", "+")).stream()
-                .map(entry -> {
-                    try {
-                        return mapper.readValue(entry.payload().get("data"), CatalogEvent.class);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .filter(e -> "preset".equals(e.change()) && id.equals(e.id())).count();
+        return CatalogTestRows.events(redis, keys, mapper, e -> "preset".equals(e.change()) && id.equals(e.id()));
     }
 
     private static RequestSpecification as(String account) {

@@ -17,7 +17,6 @@ import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,36 +93,10 @@ class LegacyReimportTest {
     }
 
     private static ModelEntity model(String id) {
-        ModelEntity m = new ModelEntity();
-        m.id = id;
-        m.canonicalSlug = id;
-        m.name = id;
-        m.description = "";
-        m.created = 1_700_000_000L;
-        m.inputModalities = "text";
-        m.outputModalities = "text";
-        m.tokenizer = "Other";
-        m.supportedParameters = "max_tokens,temperature";
-        m.enabled = true;
-        m.source = SeedCatalog.SOURCE;
-        m.updatedAt = Instant.now();
-        return m;
+        return CatalogTestRows.model(id);
     }
 
     private static EndpointEntity endpoint(String modelId, String provider, String providerModel) {
-        EndpointEntity e = new EndpointEntity();
-        e.id = provider + ":" + modelId;
-        e.modelId = modelId;
-        e.providerSlug = provider;
-        e.providerModel = providerModel;
-        e.pricePrompt = new java.math.BigDecimal("0.0000006");
-        e.priceCompletion = new java.math.BigDecimal("0.0000022");
-        e.priceRequest = java.math.BigDecimal.ZERO;
-        e.priceImage = java.math.BigDecimal.ZERO;
-        e.supportedParameters = "max_tokens,temperature";
-        e.enabled = true;
-        e.source = SeedCatalog.SOURCE;
-        e.updatedAt = Instant.now();
-        return e;
+        return CatalogTestRows.endpoint(modelId, provider, providerModel);
     }
 }
