@@ -43,6 +43,12 @@ public class EndpointEntity extends PanacheEntityBase {
     @Column(name = "supported_parameters")
     public String supportedParameters;
     public boolean enabled;
+    /** Why the prices look wrong (not routable until an operator confirms or corrects them); null when sane. */
+    @Column(name = "quarantine_reason")
+    public String quarantineReason;
+    /** An operator confirmed these prices: the sanity check leaves the endpoint routable. */
+    @Column(name = "price_confirmed")
+    public boolean priceConfirmed;
     public String source;
     @Column(name = "updated_at")
     public Instant updatedAt;

@@ -33,6 +33,8 @@ public class ModelEntity extends PanacheEntityBase {
     @Column(name = "completion_tokens_limit")
     public Integer completionTokensLimit;
     public boolean enabled;
+    /** {@code chat}, {@code embedding} or {@code router} (a pseudo-model routing resolves, no endpoints). */
+    public String kind = "chat";
     public String source;
     @Column(name = "updated_at")
     public Instant updatedAt;

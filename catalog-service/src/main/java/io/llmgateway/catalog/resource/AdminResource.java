@@ -8,6 +8,11 @@ import io.llmgateway.catalog.model.ModelRequest;
 import io.llmgateway.catalog.model.ProviderRequest;
 import io.llmgateway.catalog.service.AdminService;
 import io.llmgateway.catalog.service.OperatorGuard;
+import io.llmgateway.catalog.service.QuarantineService;
+import io.llmgateway.catalog.model.Data;
+import io.llmgateway.catalog.model.QuarantinedEndpoint;
+import java.util.List;
+import jakarta.ws.rs.GET;
 import io.llmgateway.catalog.service.SeedImporter;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -30,11 +35,13 @@ public class AdminResource {
     private final OperatorGuard guard;
     private final AdminService admin;
     private final SeedImporter importer;
+    private final QuarantineService quarantine;
 
-    public AdminResource(OperatorGuard guard, AdminService admin, SeedImporter importer) {
+    public AdminResource(OperatorGuard guard, AdminService admin, SeedImporter importer, QuarantineService quarantine) {
         this.guard = guard;
         this.admin = admin;
         this.importer = importer;
+        this.quarantine = quarantine;
     }
 
     @PUT
@@ -67,6 +74,22 @@ public class AdminResource {
             @PathParam("id") String id, EndpointPatch body) {
         guard.check(auth);
         return admin.patchEndpoint(id, body);
+    }
+
+    @GET
+    @Path("/quarantine")
+    public Data<List<QuarantinedEndpoint>> quarantine(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        guard.check(auth);
+        return new Data<>(quarantine.list());
+    }
+
+    @POST
+    @Path("/endpoints/{id: .+}/confirm")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<ChangeResult> confirmPrices(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+            @PathParam("id") String id) {
+        guard.check(auth);
+        return quarantine.confirm(id);
     }
 
     @POST

@@ -11,6 +11,7 @@ import io.llmgateway.catalog.persistence.EndpointEntity;
 import io.llmgateway.catalog.persistence.ModelEntity;
 import io.llmgateway.catalog.persistence.ProviderEntity;
 import io.llmgateway.contracts.error.GatewayException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -68,8 +69,9 @@ public class AdminService {
             applyPrices(row, patch.pricing(), true);
             row.source = SOURCE_ADMIN;
             row.updatedAt = Instant.now();
-            return new CatalogStore.Work<>(null, true);
-        })).map(done -> new ChangeResult("endpoint", id, done.version(), done.changed()));
+            return row.modelId;
+        }).call(Panache::flush).call(QuarantineService::review).map(ignored -> new CatalogStore.Work<Void>(null, true)))
+                .map(done -> new ChangeResult("endpoint", id, done.version(), done.changed()));
     }
 
     // ---- validation, shared with the ConfigMap watcher ----
@@ -220,7 +222,9 @@ public class AdminService {
             row.source = source;
             row.updatedAt = Instant.now();
             Uni<?> write = existing == null ? row.persist() : Uni.createFrom().item(row);
-            return write.map(ignored -> new CatalogStore.Work<Void>(null, true));
+            // prices changed by an operator are checked like imported ones (a corrected price releases it)
+            return write.call(Panache::flush).call(() -> QuarantineService.review(row.modelId))
+                    .map(ignored -> new CatalogStore.Work<Void>(null, true));
         });
     }
 

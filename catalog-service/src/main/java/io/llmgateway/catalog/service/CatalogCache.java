@@ -6,6 +6,8 @@ import io.llmgateway.catalog.config.GatewayConfig;
 import io.llmgateway.catalog.model.ModelsList;
 import io.llmgateway.catalog.persistence.CatalogVersionEntity;
 import io.llmgateway.catalog.persistence.EndpointEntity;
+import io.llmgateway.catalog.persistence.ModelAliasEntity;
+import io.llmgateway.catalog.persistence.PresetEntity;
 import io.llmgateway.catalog.persistence.ModelEntity;
 import io.llmgateway.catalog.persistence.ProviderEntity;
 import io.llmgateway.contracts.internal.CatalogSnapshot;
@@ -39,6 +41,7 @@ public class CatalogCache {
     private final Optional<String> simulator;
     private volatile CatalogIndex index = CatalogIndex.empty();
     private volatile RenderedSnapshot snapshot;
+    private volatile List<CatalogSnapshot.Preset> presets = List.of();
 
     public CatalogCache(ObjectMapper mapper, HealthStats health, GatewayConfig config) {
         this.mapper = mapper;
@@ -57,9 +60,32 @@ public class CatalogCache {
                 .chain(version -> ProviderEntity.<ProviderEntity>listAll()
                         .chain(providers -> ModelEntity.<ModelEntity>listAll()
                                 .chain(models -> EndpointEntity.<EndpointEntity>listAll()
-                                        .map(endpoints -> CatalogIndex.build(version == null ? 0 : version.version,
-                                                providers, models, endpoints))))))
-                .map(this::install);
+                                        .chain(endpoints -> ModelAliasEntity.<ModelAliasEntity>listAll()
+                                                .map(aliases -> CatalogIndex.build(version == null ? 0 : version.version,
+                                                        providers, models, endpoints, aliasMap(aliases)))))))
+                .chain(fresh -> PresetEntity.<PresetEntity>listAll().map(rows -> install(fresh, rows.stream()
+                        .map(row -> new CatalogSnapshot.Preset(row.accountId, row.slug, row.version, row.name,
+                                readTree(row.config)))
+                        .toList()))));
+    }
+
+    private static Map<String, String> aliasMap(List<ModelAliasEntity> rows) {
+        Map<String, String> map = new java.util.TreeMap<>();
+        rows.forEach(a -> map.put(a.alias, a.modelId));
+        return map;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored preset template is not JSON", e);
+        }
+    }
+
+    /** Every account's presets at the installed version (in routing's snapshot). */
+    public List<CatalogSnapshot.Preset> presets() {
+        return presets;
     }
 
     /** The version stored in the database, to notice changes committed by another replica. */
@@ -68,12 +94,14 @@ public class CatalogCache {
                 .map(v -> v == null ? 0L : v.version));
     }
 
-    private synchronized CatalogIndex install(CatalogIndex fresh) {
+    private synchronized CatalogIndex install(CatalogIndex fresh, List<CatalogSnapshot.Preset> freshPresets) {
         if (fresh.version() < index.version()) {
             return index; // a concurrent reload already installed something newer
         }
         try {
-            index = fresh.withModelsJson(mapper.writeValueAsBytes(ModelsList.of(fresh.models())));
+            presets = freshPresets;
+            index = fresh.withModelsJson(mapper.writeValueAsBytes(
+                    ModelsList.of(ModelQueryService.defaultList(fresh.models()))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("catalog not serialisable", e);
         }
@@ -110,6 +138,9 @@ public class CatalogCache {
         Map<String, EndpointHealth> stats = health.all();
         for (var view : current.models()) {
             ModelEntity m = current.modelRows().get(view.id());
+            if (SeedEntries.ROUTER.equals(m.kind)) {
+                continue; // routing resolves openrouter/auto and openrouter/free itself
+            }
             List<CatalogSnapshot.Endpoint> endpoints = new ArrayList<>();
             for (EndpointEntity e : current.visibleEndpoints().getOrDefault(view.id(), List.of())) {
                 EndpointHealth h = stats.get(e.id);
@@ -125,7 +156,7 @@ public class CatalogCache {
             models.add(new CatalogSnapshot.Model(m.id, m.name, m.contextLength, CatalogText.split(m.inputModalities),
                     CatalogText.split(m.outputModalities), CatalogText.split(m.supportedParameters), endpoints));
         }
-        return new CatalogSnapshot(current.version(), providers, models);
+        return new CatalogSnapshot(current.version(), providers, models, current.aliases(), presets);
     }
 
     /** With the simulator configured every provider points at it: {@code {sim}/p/{slug}/v1} (v1beta for Gemini). */

@@ -22,7 +22,10 @@ import java.util.Optional;
  * An immutable, fully rendered copy of the catalog at one version. Built off the request path after
  * every change; requests only read it, so listing 1,000 models costs no database round trip.
  *
- * @param modelsJson the unfiltered {@code GET /api/v1/models} body ({@code ModelsList}), serialised once per version
+ * @param models     every listed model: chat, embedding and router pseudo-models, newest first
+ * @param aliases    other names of listed models (old ids, the alias table, {@code ~author/family-latest}) -> id
+ * @param modelsJson the unfiltered {@code GET /api/v1/models} body ({@code ModelsList}: text-output models,
+ *                   OpenRouter's default filter), serialised once per version
  */
 public record CatalogIndex(
         long version,
@@ -32,17 +35,18 @@ public record CatalogIndex(
         List<ModelView> models,
         Map<String, ModelView> modelsById,
         Map<String, List<EndpointEntity>> visibleEndpoints,
+        Map<String, String> aliases,
         byte[] modelsJson) {
 
     public static final String STATUS_DISABLED = "disabled";
 
     public static CatalogIndex empty() {
-        return new CatalogIndex(-1, Map.of(), Map.of(), Map.of(), List.of(), Map.of(), Map.of(), null);
+        return new CatalogIndex(-1, Map.of(), Map.of(), Map.of(), List.of(), Map.of(), Map.of(), Map.of(), null);
     }
 
     /** Renders the public views. {@code modelsJson} is filled by the caller, who owns the ObjectMapper. */
     public static CatalogIndex build(long version, List<ProviderEntity> providerList, List<ModelEntity> modelList,
-            List<EndpointEntity> endpointList) {
+            List<EndpointEntity> endpointList, Map<String, String> storedAliases) {
         Map<String, ProviderEntity> providers = new LinkedHashMap<>();
         providerList.stream().sorted(Comparator.comparing(p -> p.slug)).forEach(p -> providers.put(p.slug, p));
         Map<String, ModelEntity> modelRows = new LinkedHashMap<>();
@@ -53,7 +57,9 @@ public record CatalogIndex(
             endpointRows.put(e.id, e);
             ProviderEntity p = providers.get(e.providerSlug);
             ModelEntity m = modelRows.get(e.modelId);
-            if (e.enabled && p != null && !STATUS_DISABLED.equals(p.status) && m != null && m.enabled) {
+            // a quarantined endpoint is not routable, so neither listed nor in routing's snapshot
+            if (e.enabled && e.quarantineReason == null && p != null && !STATUS_DISABLED.equals(p.status) && m != null
+                    && m.enabled) {
                 visible.computeIfAbsent(e.modelId, k -> new ArrayList<>()).add(e);
             }
         });
@@ -63,22 +69,39 @@ public record CatalogIndex(
             List<EndpointEntity> endpoints = visible.get(m.id);
             if (endpoints != null && !endpoints.isEmpty()) {
                 views.add(render(m, endpoints, providers));
+            } else if (SeedEntries.ROUTER.equals(m.kind) && m.enabled) {
+                views.add(RouterModels.render(m));
             }
         }
         views.sort(Comparator.comparingLong(ModelView::created).reversed().thenComparing(ModelView::id));
         Map<String, ModelView> byId = new LinkedHashMap<>();
         views.forEach(v -> byId.put(v.id(), v));
+        Map<String, String> aliases = new LinkedHashMap<>();
+        storedAliases.forEach((alias, id) -> {
+            if (byId.containsKey(id) && !byId.containsKey(alias)) {
+                aliases.put(alias, id);
+            }
+        });
+        LatestAliases.of(views, modelRows).forEach(aliases::putIfAbsent);
         return new CatalogIndex(version, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(modelRows),
                 Collections.unmodifiableMap(endpointRows), List.copyOf(views), Collections.unmodifiableMap(byId),
-                Collections.unmodifiableMap(visible), null);
+                Collections.unmodifiableMap(visible), Collections.unmodifiableMap(aliases), null);
     }
 
     public CatalogIndex withModelsJson(byte[] json) {
-        return new CatalogIndex(version, providers, modelRows, endpointRows, models, modelsById, visibleEndpoints, json);
+        return new CatalogIndex(version, providers, modelRows, endpointRows, models, modelsById, visibleEndpoints,
+                aliases, json);
     }
 
+    /** A listed model by its id or any of its aliases. */
     public Optional<ModelView> model(String id) {
-        return Optional.ofNullable(modelsById.get(id));
+        ModelView direct = modelsById.get(id);
+        return Optional.ofNullable(direct != null ? direct : modelsById.get(aliases.getOrDefault(id, "")));
+    }
+
+    /** Whether a listed model is an embedding model (output modality {@code embeddings}). */
+    public static boolean embedding(ModelView m) {
+        return m.architecture().outputModalities().contains(SeedEntries.EMBEDDINGS_MODALITY);
     }
 
     /** Cheapest first by prompt + completion price; the first one sets the model's default pricing. */

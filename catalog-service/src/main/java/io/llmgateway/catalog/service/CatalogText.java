@@ -1,6 +1,8 @@
 package io.llmgateway.catalog.service;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -49,6 +51,17 @@ public final class CatalogText {
         }
         BigDecimal stripped = price.stripTrailingZeros();
         return stripped.signum() == 0 ? BigDecimal.ZERO : stripped;
+    }
+
+    /** Twelve significant digits hold every published price; more are the float noise of the source file. */
+    private static final MathContext PUBLISHED = new MathContext(12, RoundingMode.HALF_EVEN);
+
+    /**
+     * The decimal a provider published, from a float the price table stored: {@code 2.9999900000000002e-06}
+     * (the float of a computed price) becomes {@code 0.00000299999}.
+     */
+    public static BigDecimal published(BigDecimal fromFloat) {
+        return fromFloat == null ? null : normalizePrice(fromFloat.round(PUBLISHED));
     }
 
     /** A price as OpenRouter writes it: a plain decimal string, never an exponent; null means "0". */

@@ -148,7 +148,7 @@ public final class CatalogValidator {
     }
 
     /** Echoes at most 80 printable characters of caller input, so messages stay short and harmless. */
-    static String safe(String value) {
+    public static String safe(String value) {
         if (value == null) {
             return "";
         }

@@ -43,7 +43,18 @@ public final class ModelNameNormalizer {
                 {"qwen", "qwen"}, {"qwq", "qwen"}, {"grok", "x-ai"}, {"glm", "z-ai"}, {"kimi", "moonshotai"},
                 {"minimax", "minimax"}, {"command", "cohere"}, {"jamba", "ai21"}, {"nova", "amazon"},
                 {"phi", "microsoft"}, {"hermes", "nousresearch"}, {"granite", "ibm"}, {"sonar", "perplexity"},
-                {"mimo", "xiaomi"}, {"doubao", "bytedance"}, {"ernie", "baidu"}};
+                {"mimo", "xiaomi"}, {"doubao", "bytedance"}, {"ernie", "baidu"}, {"codegemma", "google"},
+                {"yi", "01-ai"}, {"mythomax", "gryphe"}, {"zephyr", "huggingfaceh4"}, {"dbrx", "databricks"},
+                {"starcoder2", "bigcode"}, {"starcoder", "bigcode"}, {"nous-hermes", "nousresearch"},
+                {"openhermes", "teknium"}, {"toppy", "undi95"}, {"stablecode", "stabilityai"},
+                {"dolphin", "cognitivecomputations"}, {"nvidia-nemotron", "nvidia"}, {"nemotron", "nvidia"},
+                {"pythia", "eleutherai"}, {"cogito", "deepcogito"}, {"internvl3", "opengvlab"},
+                {"text-embedding-ada", "openai"}, {"text-embedding-3", "openai"}, {"text-embedding", "google"},
+                {"text-multilingual-embedding", "google"}, {"multimodalembedding", "google"}, {"voyage", "voyage"},
+                {"embed", "cohere"}, {"cohere-embed", "cohere"}, {"titan", "amazon"}, {"bge", "baai"},
+                {"gte", "thenlper"}, {"nomic-embed", "nomic-ai"}, {"e5", "intfloat"}, {"j2", "ai21"},
+                {"palmyra", "writer"}, {"pplx", "perplexity"}, {"moonshot", "moonshotai"}, {"mercury", "inception"},
+                {"v0", "vercel"}, {"olmo", "allenai"}, {"olmocr", "allenai"}};
         for (String[] f : families) {
             FAMILIES.put(f[0], f[1]);
         }
@@ -66,15 +77,23 @@ public final class ModelNameNormalizer {
             "^(?:(?:us|eu|apac|global|au|jp|ca|us-gov|ap)\\.)?([a-z0-9-]+)\\.(.+)$");
     private static final Pattern VENDOR_PREFIX = Pattern.compile(
             "^(anthropic|alibaba|openai|meta|google|deepseek-ai|mistralai|databricks|moonshotai)-(?=claude|qwen|gpt|llama|gemini|gemma|deepseek|mistral|mixtral|o\\d|kimi|meta-llama)");
+    /** Volcengine's build dates ({@code -251201}, YYMMDD): a dated snapshot of the same model. */
+    private static final Pattern SHORT_DATE_SUFFIX = Pattern.compile("-2[3-9](0[1-9]|1[0-2])[0-3]\\d$");
     private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
-    private static final Pattern FIREWORKS_VERSION = Pattern.compile("(?<=[a-z])v?(\\d+)p(\\d+)(?=-|$)");
+    private static final Pattern FIREWORKS_VERSION = Pattern.compile("(?<=[a-z]|-)(v?\\d+)p(\\d+)(?=-|$|b-|b$)");
+    /** Bedrock's old Claude ids carry the model version in {@code -vN[:M]}: {@code claude-v2:1} is Claude 2.1. */
+    private static final Pattern BEDROCK_OLD_CLAUDE = Pattern.compile("^claude-(instant-)?v(\\d)(?::(\\d))?$");
+    /** Llama 4's herds go by their name alone on OpenRouter: {@code llama-4-maverick-17b-128e-instruct} is {@code llama-4-maverick}. */
+    private static final Pattern LLAMA4 = Pattern.compile("^llama-4-(maverick|scout)(?:-.*)?$");
+    private static final Pattern LOOSE_VERSION = Pattern.compile("(\\d)p(\\d)");
     private static final Pattern DIGIT_PAIR = Pattern.compile("(?<=-)(\\d)-(\\d)(?=-|$)");
-    private static final Pattern LLAMA_VERSION = Pattern.compile("^llama-?v?(\\d)(?:[.-](\\d))?-(?=\\d+b|\\d+x|guard|vision|maverick|scout)");
+    private static final Pattern LLAMA_VERSION = Pattern.compile("^llama-?v?(\\d)(?:[.-](\\d))?-(?=\\d+b|\\d+x|guard|vision|maverick|scout|nemotron)");
     private static final Pattern LLAMA_CHAT = Pattern.compile(
             "^llama-([3-9](?:\\.\\d)?)-(\\d+b)(?:-(?:versatile|instant|turbo|instruct|instruct-turbo|chat))?$");
     private static final Pattern CLAUDE_ORDER = Pattern.compile("^claude-([4-9](?:\\.\\d)?)-(opus|sonnet|haiku)(.*)$");
+    /** Serving details, not another model: hosting flavours and quantisations (kept as the endpoint's quantization). */
     private static final List<String> DROPPED_SUFFIXES = List.of("-maas", "-gguf", "-tee", "-cloud", "-latest",
-            "-fp8", "-hf");
+            "-fp8", "-hf", "-tput", "-mxfp4", "-mxfp", "-nvfp4", "-fp8-dynamic", "-fp8-fast", "-fp16", "-int8", "-awq");
 
     private ModelNameNormalizer() {
     }
@@ -98,7 +117,17 @@ public final class ModelNameNormalizer {
                 orgHint = m.group(1);
                 base = m.group(2);
             }
-            base = base.replaceAll("-v\\d+(:\\d+)?$", "").replaceAll(":\\d+$", "");
+            Matcher oldClaude = BEDROCK_OLD_CLAUDE.matcher(base);
+            if (oldClaude.matches()) {
+                base = "claude-" + (oldClaude.group(1) == null ? "" : oldClaude.group(1)) + oldClaude.group(2)
+                        + (oldClaude.group(3) == null || "0".equals(oldClaude.group(3)) ? "" : "." + oldClaude.group(3));
+            } else {
+                // "-v1:0" is Bedrock's API revision; a later "-vN" names the model's own version (titan-embed-text-v2)
+                base = base.replaceAll("-v1(:\\d+)?$", "").replaceAll("-\\d+:\\d+$", "").replaceAll(":\\d+$", "");
+                if (DATE_SUFFIX.matcher(base.replaceAll("-v\\d+$", "")).find()) {
+                    base = base.replaceAll("-v\\d+$", "");
+                }
+            }
         }
         Matcher vendor = VENDOR_PREFIX.matcher(base);
         if (vendor.find()) {
@@ -128,6 +157,12 @@ public final class ModelNameNormalizer {
             }
         }
         base = FIREWORKS_VERSION.matcher(base).replaceAll("$1.$2");
+        base = SHORT_DATE_SUFFIX.matcher(base).replaceFirst("");
+        base = base.replaceFirst("^qwen-v(?=\\d)", "qwen-").replaceFirst("^zai-glm-", "glm-").replaceFirst("^gpt-35-", "gpt-3.5-")
+                .replaceFirst("^gemini-gemma-", "gemma-");
+        if (base.startsWith("code-llama-")) {
+            base = "codellama-" + base.substring("code-llama-".length());
+        }
         if (base.startsWith("meta-llama-")) {
             base = base.substring("meta-".length());
         }
@@ -137,6 +172,7 @@ public final class ModelNameNormalizer {
             base = "llama-" + version + "-" + base.substring(llama.end());
         }
         base = DIGIT_PAIR.matcher(base).replaceAll("$1.$2");
+        base = LLAMA4.matcher(base).replaceFirst("llama-4-$1");
         Matcher chat = LLAMA_CHAT.matcher(base);
         if (chat.matches()) {
             base = "llama-" + chat.group(1) + "-" + chat.group(2) + "-instruct";
@@ -147,6 +183,32 @@ public final class ModelNameNormalizer {
         }
         base = base.replaceAll("[^a-z0-9.\\-]", "-").replaceAll("-{2,}", "-").replaceAll("^-|-$", "");
         return base.isEmpty() ? "model" : base;
+    }
+
+    /**
+     * The name two spellings of one model share: the slug without its author's name in front, without
+     * dashes, dots, underscores, a version's {@code .0} and Fireworks' {@code p} between version digits ({@code z-ai/glm-4p5},
+     * {@code z-ai/glm-4.5} and {@code deepseek/v3}, {@code deepseek/deepseek-v3} agree). The import keeps
+     * no two models with the same loose key.
+     */
+    public static String looseKey(String modelId) {
+        int slash = modelId.indexOf('/');
+        String author = modelId.substring(0, slash);
+        String slug = modelId.substring(slash + 1);
+        if (slug.startsWith(author) && slug.length() > author.length()) {
+            slug = slug.substring(author.length());
+        }
+        return author + "/" + looseSlug(slug);
+    }
+
+    /** {@link #looseKey} of a slug alone, to find a maker's model behind a provider used as author. */
+    public static String looseSlug(String slug) {
+        return LOOSE_VERSION.matcher(slug).replaceAll("$1$2").replaceAll("\\.0(?=-|$)", "").replaceAll("[^a-z0-9]", "");
+    }
+
+    /** Whether {@code author} is a model maker the rules know (not a provider filed as author). */
+    public static boolean knownMaker(String author) {
+        return FAMILIES.containsValue(author) || ORGS.containsValue(author);
     }
 
     private static String authorOf(String slug, String orgHint, String litellmProvider) {

@@ -22,15 +22,28 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ModelQueryService {
 
-    /** Filters of {@code GET /api/v1/models}; blank means "not filtered". */
+    /**
+     * Filters of {@code GET /api/v1/models}; blank means "not filtered", except {@code output_modalities}
+     * whose default is {@code text} (OpenRouter's), so embedding models are listed only when asked for
+     * ({@code embeddings} or {@code all}). {@code maxPrice} is USD per million tokens, prompt and completion.
+     */
     public record ModelFilter(String supportedParameters, String category, String q, String inputModalities,
-            String outputModalities) {
+            String outputModalities, String sort, java.math.BigDecimal maxPrice) {
 
+        public ModelFilter(String supportedParameters, String category, String q, String inputModalities,
+                String outputModalities) {
+            this(supportedParameters, category, q, inputModalities, outputModalities, null, null);
+        }
+
+        /** The default list: answered by the pre-rendered body. */
         public boolean isEmpty() {
             return blank(supportedParameters) && blank(category) && blank(q) && blank(inputModalities)
-                    && (blank(outputModalities) || "all".equalsIgnoreCase(outputModalities.trim()));
+                    && (blank(outputModalities) || "text".equalsIgnoreCase(outputModalities.trim()))
+                    && blank(sort) && maxPrice == null;
         }
     }
+
+    private static final java.math.BigDecimal MILLION = java.math.BigDecimal.valueOf(1_000_000);
 
     private final CatalogCache cache;
     private final HealthStats health;
@@ -45,36 +58,64 @@ public class ModelQueryService {
         return filter.isEmpty() ? cache.index().modelsJson() : null;
     }
 
+    /** OpenRouter's default {@code /models} list: models whose output includes text. */
+    public static List<ModelView> defaultList(List<ModelView> all) {
+        return all.stream().filter(m -> m.architecture().outputModalities().contains("text")).toList();
+    }
+
+    /** {@code GET /api/v1/embeddings/models}. */
+    public List<ModelView> embeddingModels() {
+        return cache.index().models().stream().filter(CatalogIndex::embedding).toList();
+    }
+
+    /** {@code GET /api/v1/model/{author}/{slug}}: by id or alias, with an optional variant ({@code :free}). */
+    public ModelView model(String author, String slug) {
+        String requested = author + "/" + slug;
+        int colon = slug.indexOf(':');
+        String id = colon < 0 ? requested : author + "/" + slug.substring(0, colon);
+        String variant = colon < 0 ? null : slug.substring(colon + 1);
+        CatalogIndex index = cache.index();
+        ModelView model = index.model(id).filter(m -> variant == null || Variants.offered(index, m, variant))
+                .orElseThrow(() -> GatewayException.notFound("Model '" + CatalogValidator.safe(requested) + "' not found"));
+        return variant == null ? model : Variants.render(model, variant);
+    }
+
     public List<ModelView> models(ModelFilter filter) {
         Set<String> params = csv(filter.supportedParameters());
         Set<String> inputs = csv(filter.inputModalities());
         Set<String> outputs = csv(filter.outputModalities());
-        outputs.remove("all");
+        if (outputs.isEmpty()) {
+            outputs.add("text");
+        }
+        boolean anyOutput = outputs.remove("all");
         List<String> words = new ArrayList<>();
         for (String text : new String[] {filter.category(), filter.q()}) {
             if (!blank(text)) {
                 words.addAll(Arrays.asList(text.toLowerCase(Locale.ROOT).trim().split("\\s+")));
             }
         }
-        return cache.index().models().stream()
+        java.math.BigDecimal maxPerToken = filter.maxPrice() == null ? null
+                : filter.maxPrice().divide(MILLION, java.math.MathContext.DECIMAL64);
+        return ModelSort.sort(cache.index().models().stream()
                 .filter(m -> m.supportedParameters().containsAll(params))
                 .filter(m -> m.architecture().inputModalities().containsAll(inputs))
-                .filter(m -> m.architecture().outputModalities().containsAll(outputs))
+                .filter(m -> anyOutput || m.architecture().outputModalities().containsAll(outputs))
                 .filter(m -> matchesText(m, words))
-                .toList();
+                .filter(m -> maxPerToken == null || ModelSort.withinPrice(m, maxPerToken))
+                .toList(), filter.sort());
     }
 
     public long count(ModelFilter filter) {
-        return filter.isEmpty() ? cache.index().models().size() : models(filter).size();
+        return models(filter).size();
     }
 
     public ModelEndpoints endpoints(String author, String slug) {
-        String id = author + "/" + slug;
+        String requested = author + "/" + slug;
         CatalogIndex index = cache.index();
-        ModelView model = index.model(id)
-                .orElseThrow(() -> GatewayException.notFound("Model '" + CatalogValidator.safe(id) + "' not found"));
+        ModelView model = index.model(requested)
+                .orElseThrow(() -> GatewayException.notFound("Model '" + CatalogValidator.safe(requested) + "' not found"));
         List<EndpointView> views = new ArrayList<>();
-        for (EndpointEntity e : index.visibleEndpoints().getOrDefault(id, List.of())) {
+        for (EndpointEntity e : index.visibleEndpoints().getOrDefault(model.id(), List.of())) {
             ProviderEntity p = index.providers().get(e.providerSlug);
             views.add(endpointView(model, e, p, health.of(e.id)));
         }

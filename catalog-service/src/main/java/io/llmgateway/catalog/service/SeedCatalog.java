@@ -14,13 +14,14 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import io.llmgateway.catalog.service.SeedEntries.Candidate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,11 +35,18 @@ public final class SeedCatalog {
     public static final String RESOURCE = "seed/model_prices.json";
     public static final String SOURCE = "seed";
 
-    /** What the seed file describes, ready to be merged into the database. */
-    public record Plan(List<ProviderEntity> providers, List<ModelEntity> models, List<EndpointEntity> endpoints) {
-    }
+    /**
+     * What the seed file describes, ready to be merged into the database.
+     *
+     * @param aliases every other name the rules found for a model (normalised id -> canonical id)
+     * @param skipped reason -> priced entries of the file left out for it (logged by the import)
+     */
+    public record Plan(List<ProviderEntity> providers, List<ModelEntity> models, List<EndpointEntity> endpoints,
+            Map<String, String> aliases, Map<String, List<String>> skipped) {
 
-    private record Candidate(String key, ModelNameNormalizer.Name name, String litellmProvider, JsonNode spec) {
+        public Plan(List<ProviderEntity> providers, List<ModelEntity> models, List<EndpointEntity> endpoints) {
+            this(providers, models, endpoints, Map.of(), Map.of());
+        }
     }
 
     private static final Pattern DATE = Pattern.compile("(20\\d{2})-?(\\d{2})-?(\\d{2})");
@@ -67,82 +75,89 @@ public final class SeedCatalog {
 
     static Plan build(JsonNode root) {
         long defaultCreated = epochOf(root.path("last_updated").asText("2026-07-24"), 0);
-        // model id -> provider slug -> candidate entries (one provider may list a model several times)
+        SeedEntries.Entries entries = SeedEntries.read(root);
+        Map<String, Set<String>> providersById = new TreeMap<>();
+        for (Candidate c : entries.candidates()) {
+            providersById.computeIfAbsent(c.name().modelId(), m -> new TreeSet<>())
+                    .add(ProviderDirectory.slugOf(c.litellmProvider()));
+        }
+        Map<String, String> canonical = CanonicalIds.resolve(providersById, entries.openRouterIds(),
+                CanonicalIds.loadAliasTable());
+        // canonical model id -> provider slug -> candidate entries (one provider may list a model several times)
         Map<String, Map<String, List<Candidate>>> byModel = new TreeMap<>();
         Map<String, ProviderEntity> providers = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> entry = fields.next();
-            JsonNode spec = entry.getValue();
-            String key = entry.getKey();
-            String litellm = spec.path("litellm_provider").asText("");
-            if (!spec.isObject() || !"chat".equals(spec.path("mode").asText()) || litellm.isEmpty()
-                    || key.startsWith("ft:") || !validPrices(spec)) {
-                continue;
-            }
-            ModelNameNormalizer.Name name = ModelNameNormalizer.normalize(key, litellm);
-            String slug = ProviderDirectory.slugOf(litellm);
-            providers.computeIfAbsent(slug, s -> provider(ProviderDirectory.entryFor(litellm)));
-            byModel.computeIfAbsent(name.modelId(), m -> new TreeMap<>())
-                    .computeIfAbsent(slug, s -> new ArrayList<>()).add(new Candidate(key, name, litellm, spec));
+        for (Candidate c : entries.candidates()) {
+            String slug = ProviderDirectory.slugOf(c.litellmProvider());
+            providers.computeIfAbsent(slug, s -> provider(ProviderDirectory.entryFor(c.litellmProvider())));
+            byModel.computeIfAbsent(canonical.get(c.name().modelId()), m -> new TreeMap<>())
+                    .computeIfAbsent(slug, s -> new ArrayList<>()).add(c);
         }
+        Map<String, List<String>> skipped = new TreeMap<>(entries.skipped());
         List<ModelEntity> models = new ArrayList<>();
         List<EndpointEntity> endpoints = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<Candidate>>> model : byModel.entrySet()) {
-            List<EndpointEntity> own = new ArrayList<>();
-            Set<String> inputs = new LinkedHashSet<>(List.of("text"));
-            Set<String> outputs = new LinkedHashSet<>(List.of("text"));
-            Set<String> params = new LinkedHashSet<>();
-            long created = Long.MAX_VALUE;
-            Integer context = null;
+            ModelParts parts = new ModelParts();
             for (Map.Entry<String, List<Candidate>> perProvider : model.getValue().entrySet()) {
                 // Shortest provider name wins: the plain name over regional or dated aliases of the same model.
-                Candidate best = perProvider.getValue().stream()
-                        .min(Comparator.comparingInt((Candidate c) -> c.name().providerModel().length())
-                                .thenComparing(c -> c.name().providerModel()))
-                        .orElseThrow();
+                List<Candidate> names = new ArrayList<>(perProvider.getValue());
+                names.sort(Comparator.comparingInt((Candidate c) -> c.name().providerModel().length())
+                        .thenComparing(c -> c.name().providerModel()));
+                Candidate best = names.get(0);
+                names.subList(1, names.size()).forEach(other -> skipped.computeIfAbsent(
+                        "another name of a model the same provider already serves (regional, dated or variant)",
+                        r -> new ArrayList<>()).add(other.key() + " (kept " + best.key() + ")"));
                 EndpointEntity endpoint = endpoint(model.getKey(), perProvider.getKey(), best);
-                own.add(endpoint);
-                JsonNode spec = best.spec();
-                if (spec.path("supports_vision").asBoolean()) {
-                    inputs.add("image");
-                }
-                if (spec.path("supports_pdf_input").asBoolean()) {
-                    inputs.add("file");
-                }
-                if (spec.path("supports_audio_input").asBoolean()) {
-                    inputs.add("audio");
-                }
-                if (spec.path("supports_audio_output").asBoolean()) {
-                    outputs.add("audio");
-                }
-                params.addAll(CatalogText.split(endpoint.supportedParameters));
-                for (Candidate c : perProvider.getValue()) {
-                    created = Math.min(created, epochOf(c.key(), Long.MAX_VALUE));
-                }
-                if (endpoint.contextLength != null && (context == null || endpoint.contextLength > context)) {
-                    context = endpoint.contextLength;
-                }
+                parts.add(endpoint, best, perProvider.getValue().stream().mapToLong(c -> epochOf(c.key(), Long.MAX_VALUE))
+                        .min().orElse(Long.MAX_VALUE));
             }
-            endpoints.addAll(own);
-            models.add(model(model.getKey(), created == Long.MAX_VALUE ? defaultCreated : created, context,
-                    inputs, outputs, params, own));
+            endpoints.addAll(parts.endpoints);
+            models.add(model(model.getKey(), parts.created == Long.MAX_VALUE ? defaultCreated : parts.created, parts));
         }
-        return new Plan(new ArrayList<>(providers.values()), models, endpoints);
+        models.addAll(RouterModels.all(defaultCreated));
+        Map<String, String> aliases = new TreeMap<>();
+        canonical.forEach((id, target) -> {
+            if (!id.equals(target) && !byModel.containsKey(id)) {
+                aliases.put(id, target);
+            }
+        });
+        return new Plan(new ArrayList<>(providers.values()), models, endpoints, aliases, skipped);
     }
 
-    /**
-     * An entry without a published prompt and completion price cannot be billed honestly (it would
-     * look free and, weighted by inverse square of price, win every routing decision), so it is left out.
-     */
-    private static boolean validPrices(JsonNode spec) {
-        for (String field : List.of("input_cost_per_token", "output_cost_per_token")) {
-            JsonNode value = spec.get(field);
-            if (value == null || !value.isNumber() || value.decimalValue().signum() < 0) {
-                return false;
+    /** What a model's endpoints add up to: modalities, parameters, longest context, earliest date. */
+    private static final class ModelParts {
+        final List<EndpointEntity> endpoints = new ArrayList<>();
+        final Set<String> inputs = new LinkedHashSet<>(List.of("text"));
+        final Set<String> outputs = new LinkedHashSet<>();
+        final Set<String> params = new LinkedHashSet<>();
+        long created = Long.MAX_VALUE;
+        Integer context;
+        String kind = SeedEntries.EMBEDDING;
+
+        void add(EndpointEntity endpoint, Candidate best, long dated) {
+            endpoints.add(endpoint);
+            JsonNode spec = best.spec();
+            if (SeedEntries.CHAT.equals(best.kind())) {
+                kind = SeedEntries.CHAT;
+                outputs.add("text");
+            }
+            if (spec.path("supports_vision").asBoolean() || spec.path("supports_image_input").asBoolean()) {
+                inputs.add("image");
+            }
+            if (spec.path("supports_pdf_input").asBoolean()) {
+                inputs.add("file");
+            }
+            if (spec.path("supports_audio_input").asBoolean()) {
+                inputs.add("audio");
+            }
+            if (spec.path("supports_audio_output").asBoolean()) {
+                outputs.add("audio");
+            }
+            params.addAll(CatalogText.split(endpoint.supportedParameters));
+            created = Math.min(created, dated);
+            if (endpoint.contextLength != null && (context == null || endpoint.contextLength > context)) {
+                context = endpoint.contextLength;
             }
         }
-        return true;
     }
 
     private static ProviderEntity provider(ProviderDirectory.Entry entry) {
@@ -176,14 +191,15 @@ public final class SeedCatalog {
         e.priceInputCacheRead = price(spec, "cache_read_input_token_cost", null);
         e.priceInputCacheWrite = price(spec, "cache_creation_input_token_cost", null);
         e.priceInternalReasoning = price(spec, "output_cost_per_reasoning_token", null);
-        e.supportedParameters = String.join(",", parameters(ProviderDirectory.adapterOf(c.litellmProvider()), spec));
+        e.supportedParameters = SeedEntries.EMBEDDING.equals(c.kind()) ? "dimensions,encoding_format"
+                : String.join(",", parameters(ProviderDirectory.adapterOf(c.litellmProvider()), spec));
         e.enabled = true;
         e.source = SOURCE;
         return e;
     }
 
-    private static ModelEntity model(String id, long created, Integer context, Set<String> inputs, Set<String> outputs,
-            Set<String> params, List<EndpointEntity> endpoints) {
+    private static ModelEntity model(String id, long created, ModelParts parts) {
+        List<EndpointEntity> endpoints = parts.endpoints;
         ModelEntity m = new ModelEntity();
         m.id = id;
         m.canonicalSlug = id;
@@ -194,11 +210,15 @@ public final class SeedCatalog {
         m.description = m.name + ", served by " + served.size() + (served.size() == 1 ? " provider: " : " providers: ")
                 + String.join(", ", served) + ".";
         m.created = created;
-        m.contextLength = context;
-        m.inputModalities = String.join(",", inputs);
-        m.outputModalities = String.join(",", outputs);
+        m.contextLength = parts.context;
+        m.inputModalities = String.join(",", parts.inputs);
+        if (SeedEntries.EMBEDDING.equals(parts.kind)) {
+            parts.outputs.add(SeedEntries.EMBEDDINGS_MODALITY);
+        }
+        m.outputModalities = String.join(",", parts.outputs);
+        m.kind = parts.kind;
         m.tokenizer = tokenizerOf(author, slug);
-        m.supportedParameters = String.join(",", CatalogText.orderParameters(params));
+        m.supportedParameters = String.join(",", CatalogText.orderParameters(parts.params));
         m.enabled = true;
         m.source = SOURCE;
         return m;
@@ -231,7 +251,7 @@ public final class SeedCatalog {
         if (value == null || !value.isNumber()) {
             return fallback;
         }
-        return CatalogText.normalizePrice(value.decimalValue());
+        return CatalogText.published(value.decimalValue());
     }
 
     private static Integer positiveInt(JsonNode spec, String field, String fallbackField) {

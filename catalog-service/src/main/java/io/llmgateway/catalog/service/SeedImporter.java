@@ -2,6 +2,7 @@ package io.llmgateway.catalog.service;
 
 import io.llmgateway.catalog.model.ImportResult;
 import io.llmgateway.catalog.persistence.EndpointEntity;
+import io.llmgateway.catalog.persistence.ModelAliasEntity;
 import io.llmgateway.catalog.persistence.ModelEntity;
 import io.llmgateway.catalog.persistence.ProviderEntity;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -72,14 +73,82 @@ public class SeedImporter {
         List<ProviderEntity> providers = new ArrayList<>();
         List<ModelEntity> models = new ArrayList<>();
         List<EndpointEntity> endpoints = new ArrayList<>();
+        LegacyIds.Plan[] legacy = new LegacyIds.Plan[1];
         return ProviderEntity.<ProviderEntity>listAll().invoke(providers::addAll)
                 .chain(() -> persistNew(mergeProviders(seed.providers(), index(providers, p -> p.slug), counts, now)))
                 .chain(() -> ModelEntity.<ModelEntity>listAll()).invoke(models::addAll)
                 .chain(() -> persistNew(mergeModels(seed.models(), index(models, m -> m.id), counts, now)))
+                .chain(() -> EndpointEntity.<EndpointEntity>listAll())
+                .invoke(stored -> legacy[0] = LegacyIds.of(seed, models, stored))
+                .chain(stored -> moveLegacy(legacy[0], index(stored, e -> e.id), counts, now))
                 .chain(() -> EndpointEntity.<EndpointEntity>listAll()).invoke(endpoints::addAll)
                 .chain(() -> persistNew(mergeEndpoints(seed.endpoints(), index(endpoints, e -> e.id), counts, now)))
                 .chain(() -> remove(SeedRetraction.of(seed, providers, models, endpoints), counts))
+                .chain(() -> EndpointEntity.<EndpointEntity>listAll())
+                .invoke(all -> counts[1] += logQuarantine(PriceSanity.review(all)))
+                .chain(() -> ModelAliasEntity.<ModelAliasEntity>listAll())
+                .chain(stored -> AliasSync.apply(desiredAliases(seed, legacy[0], stored), stored, counts, now))
+                .invoke(() -> logSkipped(seed))
                 .map(ignored -> counts[0] + counts[1] + counts[2] > 0);
+    }
+
+    /**
+     * Endpoints of models an older import filed under another id move to the canonical model (renamed
+     * {@code <provider>:<canonical id>}); none is lost: when the provider already serves the canonical
+     * model, the old duplicate goes and that provider keeps serving through the canonical endpoint.
+     */
+    private static Uni<Void> moveLegacy(LegacyIds.Plan legacy, Map<String, EndpointEntity> stored, int[] counts,
+            Instant now) {
+        if (legacy.moves().isEmpty() && legacy.dropped().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        LOG.infof("seed import merges %d old model ids into their canonical models (%s); endpoints moved: %s; "
+                + "duplicates of an endpoint the provider already has: %s", legacy.aliases().size(), legacy.aliases(),
+                legacy.moves(), legacy.dropped());
+        List<EndpointEntity> moved = new ArrayList<>();
+        List<EndpointEntity> gone = new ArrayList<>();
+        for (LegacyIds.Move move : legacy.moves()) {
+            EndpointEntity old = stored.get(move.fromId());
+            EndpointEntity fresh = copy(old, new EndpointEntity(), now);
+            fresh.id = move.toId();
+            fresh.modelId = move.modelId();
+            moved.add(fresh);
+            gone.add(old);
+        }
+        legacy.dropped().forEach(id -> gone.add(stored.get(id)));
+        counts[1] += moved.size();
+        counts[2] += legacy.dropped().size();
+        return Panache.getSession().chain(session -> session.removeAll(gone.toArray()))
+                .chain(Panache::flush).chain(() -> persistNew(moved));
+    }
+
+    /**
+     * The seed's aliases, the old ids this import merged, and the old ids earlier imports merged (an id
+     * once answered keeps answering while its model exists).
+     */
+    private static Map<String, String> desiredAliases(SeedCatalog.Plan seed, LegacyIds.Plan legacy,
+            List<ModelAliasEntity> stored) {
+        Map<String, String> desired = new java.util.TreeMap<>();
+        stored.stream().filter(a -> SeedCatalog.SOURCE.equals(a.source)).forEach(a -> desired.put(a.alias, a.modelId));
+        desired.putAll(seed.aliases());
+        desired.putAll(legacy.aliases());
+        java.util.Set<String> modelIds = seed.models().stream().map(m -> m.id).collect(Collectors.toSet());
+        desired.keySet().removeIf(modelIds::contains);
+        desired.values().removeIf(target -> !modelIds.contains(target));
+        return desired;
+    }
+
+    private static int logQuarantine(List<EndpointEntity> changed) {
+        changed.forEach(e -> LOG.infof("endpoint %s %s", e.id, e.quarantineReason == null ? "released from quarantine"
+                : "quarantined: " + e.quarantineReason));
+        return changed.size();
+    }
+
+    private static void logSkipped(SeedCatalog.Plan seed) {
+        seed.skipped().forEach((reason, keys) -> {
+            LOG.infof("seed import leaves out %d priced entries: %s", keys.size(), reason);
+            LOG.debugf("left out (%s): %s", reason, keys);
+        });
     }
 
     /** Deletes in foreign-key order; the earlier flushes already wrote this import's inserts and updates. */
@@ -202,6 +271,7 @@ public class SeedImporter {
         t.promptTokensLimit = s.promptTokensLimit;
         t.completionTokensLimit = s.completionTokensLimit;
         t.enabled = s.enabled;
+        t.kind = s.kind;
         t.source = s.source;
         t.updatedAt = now;
         return t;
@@ -214,7 +284,8 @@ public class SeedImporter {
                 && Objects.equals(a.outputModalities, b.outputModalities) && Objects.equals(a.tokenizer, b.tokenizer)
                 && Objects.equals(a.supportedParameters, b.supportedParameters)
                 && Objects.equals(a.promptTokensLimit, b.promptTokensLimit)
-                && Objects.equals(a.completionTokensLimit, b.completionTokensLimit) && a.enabled == b.enabled;
+                && Objects.equals(a.completionTokensLimit, b.completionTokensLimit) && a.enabled == b.enabled
+                && Objects.equals(a.kind, b.kind);
     }
 
     private static EndpointEntity copy(EndpointEntity s, EndpointEntity t, Instant now) {

@@ -10,11 +10,9 @@ import io.llmgateway.catalog.model.ImportResult;
 import io.llmgateway.catalog.persistence.EndpointEntity;
 import io.llmgateway.catalog.persistence.ModelEntity;
 import io.llmgateway.catalog.persistence.ProviderEntity;
-import io.llmgateway.contracts.events.CatalogEvent;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
@@ -22,7 +20,6 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +64,7 @@ class SeedRetractionTest {
                 concat(real.providers(), provider(GONE_PROVIDER), provider(KEPT_PROVIDER)),
                 concat(real.models(), model(GONE_MODEL), model(KEPT_MODEL)),
                 concat(real.endpoints(), endpoint(GONE_MODEL, GONE_PROVIDER), endpoint(KEPT_MODEL, "groq"),
-                        endpoint(LLAMA, KEPT_PROVIDER)));
+                        endpoint(LLAMA, KEPT_PROVIDER)), real.aliases(), real.skipped());
 
         ImportResult a = importPlan(seedA);
         assertEquals(7, a.created(), a.toString());
@@ -126,15 +123,8 @@ class SeedRetractionTest {
 
     /** Import events on the catalog-events stream, of one version or (-1) of all. */
     private long importEvents(long version) {
-        return redis.stream(String.class).xrange(keys.catalogEventsStream(), StreamRange.of("-", "+")).stream()
-                .map(entry -> {
-                    try {
-                        return mapper.readValue(entry.payload().get("data"), CatalogEvent.class);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .filter(e -> "import".equals(e.change()) && (version < 0 || e.version() == version)).count();
+        return CatalogTestRows.events(redis, keys, mapper,
+                e -> "import".equals(e.change()) && (version < 0 || e.version() == version));
     }
 
     private static Set<String> modelIds() {
@@ -181,35 +171,10 @@ class SeedRetractionTest {
     }
 
     private static ModelEntity model(String id) {
-        ModelEntity m = new ModelEntity();
-        m.id = id;
-        m.canonicalSlug = id;
-        m.name = id;
-        m.description = "";
-        m.created = 1_700_000_000L;
-        m.contextLength = 8192;
-        m.inputModalities = "text";
-        m.outputModalities = "text";
-        m.tokenizer = "Other";
-        m.supportedParameters = "max_tokens,temperature";
-        m.enabled = true;
-        m.source = SeedCatalog.SOURCE;
-        return m;
+        return CatalogTestRows.model(id);
     }
 
     private static EndpointEntity endpoint(String model, String provider) {
-        EndpointEntity e = new EndpointEntity();
-        e.id = provider + ":" + model;
-        e.modelId = model;
-        e.providerSlug = provider;
-        e.providerModel = model.substring(model.indexOf('/') + 1);
-        e.pricePrompt = new BigDecimal("0.000001");
-        e.priceCompletion = new BigDecimal("0.000002");
-        e.priceRequest = BigDecimal.ZERO;
-        e.priceImage = BigDecimal.ZERO;
-        e.supportedParameters = "max_tokens,temperature";
-        e.enabled = true;
-        e.source = SeedCatalog.SOURCE;
-        return e;
+        return CatalogTestRows.endpoint(model, provider, model.substring(model.indexOf('/') + 1));
     }
 }

@@ -3,7 +3,9 @@ package io.llmgateway.contracts.internal;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything routing needs to choose an endpoint, answered by catalog's {@code GET /internal/snapshot}
@@ -12,7 +14,34 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record CatalogSnapshot(long version, List<Provider> providers, List<Model> models) {
+public record CatalogSnapshot(long version, List<Provider> providers, List<Model> models, Map<String, String> aliases,
+        List<Preset> presets) {
+
+    /**
+     * Only routable endpoints are listed: disabled ones, those of disabled providers and models, and
+     * quarantined ones (prices an operator has not confirmed) are left out. Models include embedding
+     * models ({@code output_modalities} contains {@code embeddings}); router pseudo-models
+     * ({@code openrouter/auto}, {@code openrouter/free}) are not models here.
+     *
+     * @param aliases other names of models, each mapped to a model id of {@code models}: ids older imports used
+     *                ({@code z-ai/glm-4p5}), the reviewed alias table, and {@code ~author/family-latest}
+     *                ({@code ~anthropic/claude-sonnet-latest}); empty from a catalog that predates them
+     * @param presets every account's presets (issue 21), latest version; empty from a catalog that predates them
+     */
+    public CatalogSnapshot {
+        aliases = aliases == null ? Map.of() : aliases;
+        presets = presets == null ? List.of() : presets;
+    }
+
+    /** A snapshot without aliases and presets (what catalogs before issue 21 answered). */
+    public CatalogSnapshot(long version, List<Provider> providers, List<Model> models) {
+        this(version, providers, models, Map.of(), List.of());
+    }
+
+    /** The model id a requested name stands for: itself, or the model an alias points at. */
+    public String resolve(String requested) {
+        return aliases.getOrDefault(requested, requested);
+    }
 
     /**
      * @param adapter       {@code openai}, {@code anthropic} or {@code gemini}: the wire protocol
@@ -46,5 +75,22 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
     public record Endpoint(String id, String provider, String providerModel, Integer contextLength,
             Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
             boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50) {
+    }
+
+    /**
+     * A preset: a named, versioned request template of one account, applied by routing to
+     * {@code model: "@preset/slug"}, {@code "author/slug@preset/slug"} and {@code "preset": "slug"}.
+     *
+     * @param accountId the owner (auth-service account id); a preset applies only to that account's keys
+     * @param config    the template: any of {@code models} (model then fallbacks), {@code provider},
+     *                  {@code system_prompt}, {@code temperature}, {@code top_p}, {@code top_k},
+     *                  {@code frequency_penalty}, {@code presence_penalty}, {@code repetition_penalty},
+     *                  {@code min_p}, {@code top_a}, {@code seed}, {@code max_tokens}, {@code stop},
+     *                  {@code reasoning}, {@code transforms}, {@code response_format}, {@code plugins};
+     *                  request fields override them
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Preset(String accountId, String slug, int version, String name, JsonNode config) {
     }
 }

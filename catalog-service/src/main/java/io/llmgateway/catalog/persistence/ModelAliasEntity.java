@@ -1,0 +1,22 @@
+package io.llmgateway.catalog.persistence;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** Another name of a model: an id an older import used, or one the reviewed alias table lists. */
+@Entity
+@Table(name = "model_alias")
+public class ModelAliasEntity extends PanacheEntityBase {
+
+    @Id
+    public String alias;
+    @Column(name = "model_id")
+    public String modelId;
+    public String source;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,173 @@
+package io.llmgateway.catalog.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.catalog.persistence.EndpointEntity;
+import io.llmgateway.catalog.persistence.ModelEntity;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Canonical ids, embeddings, routers, exact decimals and price sanity on the real data file (no database). */
+class SeedCanonicalTest {
+
+    static SeedCatalog.Plan plan;
+    static Map<String, ModelEntity> models;
+    static Map<String, EndpointEntity> endpoints;
+    static Map<String, Long> endpointsPerModel;
+
+    @BeforeAll
+    static void load() {
+        plan = SeedCatalog.load();
+        models = plan.models().stream().collect(Collectors.toMap(m -> m.id, m -> m));
+        endpoints = plan.endpoints().stream().collect(Collectors.toMap(e -> e.id, e -> e));
+        endpointsPerModel = plan.endpoints().stream().collect(Collectors.groupingBy(e -> e.modelId, Collectors.counting()));
+    }
+
+    @Test
+    void theDuplicatePairsOfTheIssueAreOneModel() {
+        // z-ai/glm-4.5 and z-ai/glm-4p5: Fireworks' spelling is the endpoint's provider_model, not a model
+        assertTrue(models.containsKey("z-ai/glm-4.5"));
+        assertFalse(models.containsKey("z-ai/glm-4p5"));
+        assertEquals("accounts/fireworks/models/glm-4p5", endpoints.get("fireworks:z-ai/glm-4.5").providerModel);
+        assertTrue(models.containsKey("z-ai/glm-5.1"));
+        assertFalse(models.containsKey("z-ai/glm-5p1"));
+        // deepseek/v3 beside deepseek/deepseek-v3: both are OpenRouter's deepseek/deepseek-chat
+        assertFalse(models.containsKey("deepseek/v3"));
+        assertFalse(models.containsKey("deepseek/deepseek-v3"));
+        assertEquals("deepseek/deepseek-chat", plan.aliases().get("deepseek/deepseek-v3"));
+        assertTrue(endpointsPerModel.get("deepseek/deepseek-chat") >= 5, endpointsPerModel.get("deepseek/deepseek-chat") + "");
+        // a provider as author: fireworks/yi-34b is 01-ai's Yi 34B
+        assertFalse(models.containsKey("fireworks/yi-34b"));
+        assertTrue(models.containsKey("01-ai/yi-34b"));
+        // anthropic/claude was Bedrock's claude-v2 / claude-v2:1 / claude-instant-v1 folded together
+        assertFalse(models.containsKey("anthropic/claude"));
+        assertEquals("anthropic.claude-v2:1", endpoints.get("amazon-bedrock:anthropic/claude-2.1").providerModel);
+        assertTrue(models.containsKey("anthropic/claude-instant-1"));
+    }
+
+    @Test
+    void openRouterSpellingIsCanonical() {
+        // OpenRouter lists mistralai/ministral-14b-2512; Mistral and Fireworks name it ministral-3-14b-...
+        assertEquals("mistralai/ministral-14b-2512", plan.aliases().get("mistralai/ministral-3-14b-instruct-2512"));
+        Set<String> served = plan.endpoints().stream().filter(e -> e.modelId.equals("mistralai/ministral-14b-2512"))
+                .map(e -> e.providerSlug).collect(Collectors.toSet());
+        assertTrue(served.containsAll(Set.of("openrouter", "mistral", "fireworks")), served.toString());
+    }
+
+    @Test
+    void noTwoModelsShareANormalisedName() {
+        Map<String, List<String>> byKey = plan.models().stream().map(m -> m.id)
+                .collect(Collectors.groupingBy(ModelNameNormalizer::looseKey));
+        List<List<String>> clashes = byKey.values().stream().filter(ids -> ids.size() > 1).toList();
+        assertTrue(clashes.isEmpty(), clashes.toString());
+    }
+
+    @Test
+    void moreModelsHaveSeveralProvidersThanBefore() {
+        long multi = endpointsPerModel.values().stream().filter(n -> n >= 2).count();
+        // 270 before canonical ids; measured 302 on this data (README); the issue's 320 is not reachable
+        // without merging base with tuned models one provider lists separately
+        assertTrue(multi >= 300, "models with 2+ endpoints: " + multi);
+    }
+
+    @Test
+    void everyPricedEntryIsServedOrLeftOutWithAReason() throws Exception {
+        JsonNode root;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(SeedCatalog.RESOURCE)) {
+            root = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(in);
+        }
+        SeedEntries.Entries entries = SeedEntries.read(root);
+        Set<String> accounted = entries.candidates().stream().map(SeedEntries.Candidate::key).collect(Collectors.toSet());
+        entries.skipped().values().forEach(accounted::addAll);
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> entry = fields.next();
+            boolean priced = entry.getValue().has("input_cost_per_token") || entry.getValue().has("output_cost_per_token");
+            if (priced && entry.getValue().has("litellm_provider")) {
+                assertTrue(accounted.contains(entry.getKey()), entry.getKey() + " dropped without a reason");
+            }
+        }
+        assertTrue(plan.skipped().keySet().stream().anyMatch(r -> r.startsWith("another name")));
+    }
+
+    @Test
+    void embeddingModelsAreImported() {
+        List<ModelEntity> embedding = plan.models().stream().filter(m -> SeedEntries.EMBEDDING.equals(m.kind)).toList();
+        assertTrue(embedding.size() >= 60, "embedding models: " + embedding.size());
+        ModelEntity small = models.get("openai/text-embedding-3-small");
+        assertEquals("embeddings", small.outputModalities);
+        EndpointEntity openai = endpoints.get("openai:openai/text-embedding-3-small");
+        assertEquals("0.00000002", openai.pricePrompt.toPlainString());
+        assertEquals(0, openai.priceCompletion.signum());
+        assertTrue(endpoints.containsKey("azure:openai/text-embedding-3-small"));
+    }
+
+    @Test
+    void routersAreListedPseudoModelsNotEndpoints() {
+        assertEquals(SeedEntries.ROUTER, models.get("openrouter/auto").kind);
+        assertEquals(SeedEntries.ROUTER, models.get("openrouter/free").kind);
+        assertTrue(plan.endpoints().stream().noneMatch(e -> e.modelId.startsWith("openrouter/")));
+    }
+
+    @Test
+    void pricesAreTheDecimalsTheProviderPublished() {
+        // the file holds 2.9999900000000002e-06 (a computed float); the published price is 2.99999e-06
+        EndpointEntity databricks = endpoints.get("databricks:anthropic/claude-3.7-sonnet");
+        assertEquals("0.00000299999", databricks.pricePrompt.toPlainString());
+        assertEquals("0.00001500002", databricks.priceCompletion.toPlainString());
+        assertEquals("0.00000015", endpoints.get("openai:openai/gpt-4o-mini").pricePrompt.toPlainString());
+    }
+
+    @Test
+    void implausiblePricesAreQuarantined() {
+        List<EndpointEntity> copy = plan.endpoints().stream().map(SeedCanonicalTest::copyPrices).toList();
+        PriceSanity.review(copy);
+        Map<String, EndpointEntity> byId = copy.stream().collect(Collectors.toMap(e -> e.id, e -> e));
+        String wandb = byId.get("wandb:meta-llama/llama-3.3-70b-instruct").quarantineReason;
+        assertTrue(wandb != null && wandb.contains("above the plausible maximum"), wandb);
+        assertNull(byId.get("groq:meta-llama/llama-3.3-70b-instruct").quarantineReason);
+        long quarantined = copy.stream().filter(e -> e.quarantineReason != null).count();
+        assertTrue(quarantined > 0 && quarantined < 100, "quarantined: " + quarantined);
+    }
+
+    @Test
+    void medianRule() {
+        List<EndpointEntity> peers = List.of(priced("a", "0.000001"), priced("b", "0.0000012"), priced("c", "0.00000001"));
+        PriceSanity.review(peers);
+        assertNull(peers.get(0).quarantineReason);
+        assertNull(peers.get(1).quarantineReason);
+        assertTrue(peers.get(2).quarantineReason.contains("more than 20x"), peers.get(2).quarantineReason);
+        peers.get(2).priceConfirmed = true;
+        assertEquals(1, PriceSanity.review(peers).size());
+        assertNull(peers.get(2).quarantineReason, "an operator-confirmed price is routable");
+    }
+
+    static EndpointEntity priced(String id, String price) {
+        EndpointEntity e = new EndpointEntity();
+        e.id = id;
+        e.modelId = "m/x";
+        e.pricePrompt = new java.math.BigDecimal(price);
+        e.priceCompletion = new java.math.BigDecimal(price);
+        return e;
+    }
+
+    static EndpointEntity copyPrices(EndpointEntity source) {
+        EndpointEntity e = priced(source.id, "0");
+        e.modelId = source.modelId;
+        e.pricePrompt = source.pricePrompt;
+        e.priceCompletion = source.priceCompletion;
+        return e;
+    }
+}
