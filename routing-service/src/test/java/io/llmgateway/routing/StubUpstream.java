@@ -22,6 +22,8 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
 
     public static final Map<String, String> MODE = new ConcurrentHashMap<>();
     public static final Map<String, Integer> CALLS = new ConcurrentHashMap<>();
+    /** The last request body each provider received. */
+    public static final Map<String, JsonObject> LAST_BODY = new ConcurrentHashMap<>();
     /** Catalog version served; from 2 on the snapshot also lists test/new. */
     public static volatile int VERSION = 1;
     private Vertx vertx;
@@ -135,7 +137,12 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                 .add(model("test/gemini", endpoint("ep-gem", "gem", "0.000001")))
                 .add(model("test/backup", endpoint("ep-beta-backup", "beta", "0.000001")))
                 .add(model("test/pricey", endpoint("ep-pricey", "alpha", "1")))
-                .add(model("test/odd", endpoint("ep-odd", "odd", "0.000001")));
+                .add(model("test/odd", endpoint("ep-odd", "odd", "0.000001")))
+                // for the auto router: the cheapest model has no tools and reads text only
+                .add(model("auto/free-one", endpoint("ep-free-one", "alpha", "0")
+                        .put("supported_parameters", new JsonArray().add("temperature"))))
+                .add(model("auto/vision-tools", endpoint("ep-vision-tools", "beta", "0.0000005"))
+                        .put("input_modalities", new JsonArray().add("text").add("image")));
         if (VERSION >= 2) {
             models.add(model("test/new", endpoint("ep-new", "beta", "0.000001")));
         }
@@ -155,7 +162,14 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                     .add(embeddings(model("sim/embed-claude", endpoint("sim-ep-embed-only-claude", "sim-claude",
                             "0.00000001"))));
         }
-        return new JsonObject().put("version", VERSION).put("providers", providers).put("models", models);
+        JsonObject aliases = new JsonObject().put("test/old-name", "test/model").put("~test/model-latest", "test/model");
+        JsonArray presets = new JsonArray().add(new JsonObject().put("account_id", "acct-sk-good").put("slug", "careful")
+                .put("version", 2).put("name", "Careful").put("config", new JsonObject()
+                        .put("models", new JsonArray().add("test/backup").add("test/model"))
+                        .put("system_prompt", "Be careful.").put("temperature", 0.2).put("max_tokens", 77)
+                        .put("provider", new JsonObject().put("allow_fallbacks", true).put("sort", "price"))));
+        return new JsonObject().put("version", VERSION).put("providers", providers).put("models", models)
+                .put("aliases", aliases).put("presets", presets);
     }
 
     static JsonObject provider(String slug, String adapter, String url) {
@@ -220,7 +234,10 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
             String provider = path.split("/")[2];
             CALLS.merge(provider, 1, Integer::sum);
             CALLS.merge(req.version() + ":" + provider, 1, Integer::sum);
-            req.body().onSuccess(body -> upstream(req, provider, new JsonObject(body)));
+            req.body().onSuccess(body -> {
+                LAST_BODY.put(provider, new JsonObject(body));
+                upstream(req, provider, new JsonObject(body));
+            });
             return;
         }
         req.response().setStatusCode(404).end();

@@ -38,6 +38,20 @@ public interface RoutingConfig {
 
     Stream stream();
 
+    AutoRouter autoRouter();
+
+    /** {@code openrouter/auto} and {@code auto}: the models they choose among (see README "Auto router"). */
+    interface AutoRouter {
+        /**
+         * The pool, best known first; models the catalog does not have are skipped, and when none of
+         * them is there every chat model of the catalog is the pool.
+         */
+        @WithDefault("openai/gpt-4o-mini,openai/gpt-4.1-mini,openai/gpt-4o,anthropic/claude-3.5-haiku,"
+                + "anthropic/claude-sonnet-4,google/gemini-2.5-flash,google/gemini-2.0-flash-001,"
+                + "meta-llama/llama-3.3-70b-instruct,deepseek/deepseek-chat,mistralai/mistral-small-3.1-24b-instruct")
+        java.util.List<String> models();
+    }
+
     interface RedisSettings {
         Optional<String> prefix();
 

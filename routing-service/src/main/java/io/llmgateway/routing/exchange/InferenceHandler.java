@@ -6,10 +6,14 @@ import io.llmgateway.routing.admission.Admission;
 import io.llmgateway.routing.admission.AdmissionLeases;
 import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.canonical.IngressFormat;
+import io.llmgateway.routing.canonical.RequestKind;
 import io.llmgateway.routing.config.RoutingConfig;
+import io.llmgateway.routing.ingress.chat.ChatRequestParser;
 import io.llmgateway.routing.keys.KeyCache;
 import io.llmgateway.routing.keys.KeyCheck;
+import io.llmgateway.routing.selection.AutoRouter;
 import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.selection.Presets;
 import io.llmgateway.routing.selection.Pricer;
 import io.llmgateway.routing.selection.Selector;
 import io.llmgateway.routing.usage.RequestClock;
@@ -28,7 +32,7 @@ import java.util.function.Supplier;
 
 /**
  * Entry of one inference request, whatever its format: key check, translation into the canonical
- * request, selection and admission, then an {@link Exchange} that runs the attempts and writes the
+ * request, the account's preset and the auto router when the request names them, selection and admission, then an {@link Exchange} that runs the attempts and writes the
  * answer in the request's format. A request that this event loop's lease of the key covers is
  * admitted at once ({@link AdmissionLeases}); otherwise the exchange runs the admission itself:
  * before its first attempt, or, when the key has ample headroom ({@link Admission#ample}), just
@@ -40,15 +44,22 @@ public class InferenceHandler {
     private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final KeyCache keyCache;
+    private final ChatRequestParser parser;
+    private final Presets presets;
+    private final AutoRouter autoRouter;
     private final Selector selector;
     private final Admission admission;
     private final AdmissionLeases leases;
     private final RoutingConfig config;
     private final ExchangeServices services;
 
-    public InferenceHandler(KeyCache keyCache, Selector selector, Admission admission, AdmissionLeases leases,
-            RoutingConfig config, ExchangeServices services) {
+    public InferenceHandler(KeyCache keyCache, ChatRequestParser parser, Presets presets, AutoRouter autoRouter,
+            Selector selector, Admission admission, AdmissionLeases leases, RoutingConfig config,
+            ExchangeServices services) {
         this.keyCache = keyCache;
+        this.parser = parser;
+        this.presets = presets;
+        this.autoRouter = autoRouter;
         this.selector = selector;
         this.admission = admission;
         this.leases = leases;
@@ -93,8 +104,14 @@ public class InferenceHandler {
         }
     }
 
-    private void admit(RoutingContext ctx, IngressFormat format, CanonicalRequest request, KeyState key,
+    private void admit(RoutingContext ctx, IngressFormat format, CanonicalRequest asked, KeyState key,
             RequestClock clock, io.opentelemetry.context.Context trace) {
+        CanonicalRequest request = asked;
+        if (request.kind() == RequestKind.CHAT && Presets.named(request.body())) {
+            // presets belong to the key's account: applied once the key is known, then validated again
+            request = parser.canonical(presets.apply(request.body(), key.accountId()));
+        }
+        request = autoRouter.choose(request);
         List<Candidate> candidates = selector.candidates(request);
         Candidate first = candidates.get(0);
         long reservation = Admission.micros(Pricer.expected(first, request.promptTokenEstimate(), request.maxTokens(),
@@ -105,7 +122,7 @@ public class InferenceHandler {
                 : Math.min(request.maxTokens(), config.credits().typicalCompletionTokens()));
         BigDecimal balance = keyCache.accountBalance(key);
         RequestIdentity identity = new RequestIdentity(newGenerationId(), System.currentTimeMillis() / 1000, key,
-                request.models().get(0), request.stream(), format.operation(),
+                asked.models().get(0), request.stream(), format.operation(),
                 ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"));
         Admission.Ticket leased = leases.draw(key, balance, free, tokens, reservation);
         Supplier<Future<Admission.Ticket>> admit;

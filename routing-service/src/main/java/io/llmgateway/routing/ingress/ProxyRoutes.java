@@ -1,8 +1,11 @@
 package io.llmgateway.routing.ingress;
 
 import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.contracts.internal.KeyState;
 import io.llmgateway.routing.canonical.IngressFormat;
 import io.llmgateway.routing.config.RoutingConfig;
+import io.llmgateway.routing.keys.KeyCache;
+import io.llmgateway.routing.keys.KeyCheck;
 import io.llmgateway.routing.upstream.HttpClients;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
@@ -10,12 +13,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One base URL for the whole public API: the rest of {@code /api/v1} (and the dashboard) is
  * streamed through to the owning service, headers (Authorization included) and bodies untouched.
- * {@code /internal/*} and {@code /admin/*} are never proxied.
+ * {@code /internal/*} and {@code /admin/*} are never proxied. Presets are owned by catalog, which
+ * checks no keys: routing verifies the management key and tells catalog the key's account in
+ * {@value #ACCOUNT_HEADER} (a client's own copy of that header is never forwarded anywhere).
  */
 @ApplicationScoped
 public class ProxyRoutes {
@@ -23,12 +30,16 @@ public class ProxyRoutes {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
 
+    static final String ACCOUNT_HEADER = "X-Gateway-Account-Id";
+
     private final HttpClients clients;
     private final RoutingConfig config;
+    private final KeyCache keys;
 
-    public ProxyRoutes(HttpClients clients, RoutingConfig config) {
+    public ProxyRoutes(HttpClients clients, RoutingConfig config, KeyCache keys) {
         this.clients = clients;
         this.config = config;
+        this.keys = keys;
     }
 
     void init(@Observes Router router) {
@@ -39,7 +50,13 @@ public class ProxyRoutes {
         route(router, "/api/v1/models/*", catalog);
         route(router, "/api/v1/providers", catalog);
         route(router, "/api/v1/embeddings/models", catalog);
+        route(router, "/api/v1/model/*", catalog);
+        for (String presets : new String[] { "/api/v1/presets", "/api/v1/presets/*" }) {
+            router.route(presets).order(-5).handler(ctx -> asAccount(ctx, catalog));
+        }
         route(router, "/api/v1/key", auth);
+        // the older name of /key that third-party tools still call
+        router.route("/api/v1/auth/key").order(-5).handler(ctx -> proxy(ctx, auth, "/api/v1/key", null));
         route(router, "/api/v1/keys", auth);
         route(router, "/api/v1/keys/*", auth);
         route(router, "/api/v1/credits", auth);
@@ -59,23 +76,56 @@ public class ProxyRoutes {
     }
 
     private void route(Router router, String path, String target) {
-        router.route(path).order(-5).handler(ctx -> proxy(ctx, target));
+        router.route(path).order(-5).handler(ctx -> proxy(ctx, target, null, null));
     }
 
-    private void proxy(RoutingContext ctx, String target) {
+    /** Proxies a management-key request with the key's account, after checking the key. */
+    private void asAccount(RoutingContext ctx, String target) {
+        ctx.request().pause();
+        String hash;
+        try {
+            hash = KeyCache.hash(KeyCheck.credential(ctx.request().headers()));
+        } catch (GatewayException e) {
+            IngressFormat.envelope(ctx.response(), e);
+            return;
+        }
+        keys.lookup(hash).onComplete(ar -> {
+            Optional<KeyState> key = ar.succeeded() ? ar.result() : Optional.empty();
+            if (ar.failed()) {
+                unavailable(ctx);
+            } else if (key.isEmpty() || key.get().disabled() || key.get().isExpired(Instant.now())) {
+                IngressFormat.envelope(ctx.response(), GatewayException.unauthorized("Invalid API key"));
+            } else if (!key.get().isManagement()) {
+                IngressFormat.envelope(ctx.response(),
+                        GatewayException.forbidden("Presets are managed with a management key"));
+            } else {
+                proxy(ctx, target, null, key.get().accountId());
+            }
+        });
+    }
+
+    /**
+     * Streams the request to {@code target}, at {@code path} instead of its own when given, with the
+     * account header when given.
+     */
+    private void proxy(RoutingContext ctx, String target, String path, String accountId) {
         HttpServerRequest in = ctx.request();
         if (in.path().contains("/internal/") || in.path().contains("/admin/") || in.path().contains("..")) {
             IngressFormat.envelope(ctx.response(), GatewayException.notFound("Not found"));
             return;
         }
         in.pause();
-        RequestOptions options = new RequestOptions().setMethod(in.method()).setAbsoluteURI(target + in.uri())
+        String uri = path == null ? in.uri() : path + (in.query() == null ? "" : "?" + in.query());
+        RequestOptions options = new RequestOptions().setMethod(in.method()).setAbsoluteURI(target + uri)
                 .setTimeout(60_000);
         in.headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase())) {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase()) && !h.getKey().equalsIgnoreCase(ACCOUNT_HEADER)) {
                 options.addHeader(h.getKey(), h.getValue());
             }
         });
+        if (accountId != null) {
+            options.putHeader(ACCOUNT_HEADER, accountId);
+        }
         clients.internal().request(options).onFailure(e -> unavailable(ctx)).onSuccess(out -> {
             out.send(in).onFailure(e -> unavailable(ctx)).onSuccess(resp -> {
                 ctx.response().setStatusCode(resp.statusCode());

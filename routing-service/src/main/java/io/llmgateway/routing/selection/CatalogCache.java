@@ -30,7 +30,17 @@ public class CatalogCache {
 
     /** Immutable view: swapped atomically, read without locks on the hot path. */
     public record Index(CatalogSnapshot snapshot, Map<String, CatalogSnapshot.Model> models,
-            Map<String, CatalogSnapshot.Provider> providers) {
+            Map<String, CatalogSnapshot.Provider> providers, Map<String, CatalogSnapshot.Preset> presets) {
+
+        /** The model a requested name stands for (its id, or an alias of it); null when none. */
+        public CatalogSnapshot.Model model(String requested) {
+            return models.get(snapshot.resolve(requested));
+        }
+
+        /** An account's preset by slug; null when it has none of that name. */
+        public CatalogSnapshot.Preset preset(String accountId, String slug) {
+            return presets.get(accountId + "/" + slug);
+        }
     }
 
     private final CatalogClient client;
@@ -91,7 +101,11 @@ public class CatalogCache {
         for (CatalogSnapshot.Provider p : nonNull(snapshot.providers())) {
             providers.put(p.slug(), p);
         }
-        index = new Index(snapshot, Map.copyOf(models), Map.copyOf(providers));
+        Map<String, CatalogSnapshot.Preset> presets = new HashMap<>();
+        for (CatalogSnapshot.Preset p : nonNull(snapshot.presets())) {
+            presets.put(p.accountId() + "/" + p.slug(), p);
+        }
+        index = new Index(snapshot, Map.copyOf(models), Map.copyOf(providers), Map.copyOf(presets));
     }
 
     private void onEvent(Map<String, String> fields) {

@@ -84,14 +84,14 @@ public class Selector {
     }
 
     static Resolved resolve(CatalogCache.Index index, String id) {
-        CatalogSnapshot.Model exact = index.models().get(id);
+        CatalogSnapshot.Model exact = index.model(id);
         int colon = id.lastIndexOf(':');
         String variant = colon > 0 ? id.substring(colon + 1) : null;
         if (exact != null) {
             return new Resolved(exact, "free".equals(variant) ? "free" : null);
         }
         if (variant != null) {
-            CatalogSnapshot.Model base = index.models().get(id.substring(0, colon));
+            CatalogSnapshot.Model base = index.model(id.substring(0, colon));
             if (base != null && List.of("free", "nitro", "floor").contains(variant)) {
                 return new Resolved(base, variant);
             }
