@@ -49,17 +49,13 @@ class SeedRetractionRulesTest {
     }
 
     private static ModelEntity model(String id, String source) {
-        ModelEntity m = new ModelEntity();
-        m.id = id;
+        ModelEntity m = CatalogTestRows.model(id);
         m.source = source;
         return m;
     }
 
     private static EndpointEntity endpoint(String model, String provider, String source) {
-        EndpointEntity e = new EndpointEntity();
-        e.id = provider + ":" + model;
-        e.modelId = model;
-        e.providerSlug = provider;
+        EndpointEntity e = CatalogTestRows.endpoint(model, provider, model);
         e.source = source;
         return e;
     }
