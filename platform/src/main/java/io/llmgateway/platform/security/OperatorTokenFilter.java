@@ -1,5 +1,6 @@
 package io.llmgateway.platform.security;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -13,14 +14,15 @@ import jakarta.ws.rs.ext.Provider;
 @OperatorOnly
 public class OperatorTokenFilter implements ContainerRequestFilter {
 
-    private final OperatorConfig config;
+    // looked up per request: filters are created at static init, before runtime configuration exists
+    private final Instance<OperatorConfig> config;
 
-    public OperatorTokenFilter(OperatorConfig config) {
+    public OperatorTokenFilter(Instance<OperatorConfig> config) {
         this.config = config;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        OperatorToken.require(request.getHeaderString(HttpHeaders.AUTHORIZATION), config.operatorToken());
+        OperatorToken.require(request.getHeaderString(HttpHeaders.AUTHORIZATION), config.get().operatorToken());
     }
 }
