@@ -30,12 +30,12 @@ public interface AuthConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How long one XREADGROUP waits for new entries. */
+        /** How long one blocking read of the usage stream waits for new entries. */
         @WithDefault("2s")
         Duration block();
 
         /**
-         * Entries read per XREADGROUP / XAUTOCLAIM, and settled together in one transaction. A read returns what
+         * Entries per read or claim of the usage stream, settled together in one transaction. A read returns what
          * is there, so a large value adds no latency when the stream is quiet; under a backlog it amortizes the
          * transaction's round trips (docs/benchmarks.md, "auth-service settlement").
          */
