@@ -16,7 +16,7 @@ public class AppBeans {
 
     @Produces
     @Singleton
-    RedisKeys redisKeys(GatewayConfig config) {
+    RedisKeys redisKeys(AuthConfig config) {
         return new RedisKeys(config.redis().prefix().orElse(""));
     }
 }

@@ -1,6 +1,6 @@
 package io.llmgateway.auth.service;
 
-import io.llmgateway.auth.config.GatewayConfig;
+import io.llmgateway.auth.config.AuthConfig;
 import io.llmgateway.auth.model.CreateKeyRequest;
 import io.llmgateway.auth.model.CreatedKey;
 import io.llmgateway.auth.model.CurrentKeyView;
@@ -46,7 +46,7 @@ public class KeyService {
     private final int freeDailyLimit;
 
     public KeyService(Clock clock, KeyEventPublisher events, ReactiveRedisDataSource redis, RedisKeys redisKeys,
-            GatewayConfig config) {
+            AuthConfig config) {
         this.clock = clock;
         this.events = events;
         this.values = redis.value(String.class, String.class);

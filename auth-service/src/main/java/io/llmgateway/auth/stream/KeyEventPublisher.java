@@ -2,10 +2,10 @@ package io.llmgateway.auth.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.auth.config.GatewayConfig;
+import io.llmgateway.auth.config.AuthConfig;
 import io.llmgateway.contracts.events.KeyEvent;
 import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.contracts.events.TraceParent;
+import io.llmgateway.platform.trace.StreamTrace;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
@@ -15,6 +15,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -34,7 +35,7 @@ public class KeyEventPublisher {
     private final RedisKeys keys;
     private final long maxlen;
 
-    public KeyEventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisKeys keys, GatewayConfig config) {
+    public KeyEventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisKeys keys, AuthConfig config) {
         this.streams = redis.stream(String.class, String.class, String.class);
         this.redis = redis.getRedis();
         this.mapper = mapper;
@@ -91,7 +92,7 @@ public class KeyEventPublisher {
         if (json == null) {
             return Uni.createFrom().voidItem();
         }
-        Map<String, String> fields = Map.of(RedisKeys.DATA_FIELD, json, RedisKeys.TRACEPARENT_FIELD, TraceParent.current());
+        Map<String, String> fields = StreamTrace.inject(new HashMap<>(Map.of(RedisKeys.DATA_FIELD, json)));
         return streams.xadd(keys.keyEventsStream(), new XAddArgs().maxlen(maxlen).nearlyExactTrimming(), fields)
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
-import io.llmgateway.auth.config.GatewayConfig;
+import io.llmgateway.auth.config.AuthConfig;
 import io.llmgateway.auth.support.Api;
 import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.events.UsageEvent;
@@ -58,7 +58,7 @@ class SettlementBench {
     @Inject
     AgroalDataSource db;
     @Inject
-    GatewayConfig config;
+    AuthConfig config;
 
     @Test
     void settleManyEvents() throws Exception {

@@ -9,7 +9,7 @@ public class AppBeans {
 
     @Produces
     @Singleton
-    RedisKeys redisKeys(GatewayConfig config) {
+    RedisKeys redisKeys(CatalogConfig config) {
         return new RedisKeys(config.redis().prefix().orElse(""));
     }
 }

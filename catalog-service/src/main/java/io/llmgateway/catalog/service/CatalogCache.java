@@ -2,7 +2,7 @@ package io.llmgateway.catalog.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.catalog.config.GatewayConfig;
+import io.llmgateway.catalog.config.CatalogConfig;
 import io.llmgateway.catalog.model.ModelsList;
 import io.llmgateway.catalog.persistence.CatalogVersionEntity;
 import io.llmgateway.catalog.persistence.EndpointEntity;
@@ -43,7 +43,7 @@ public class CatalogCache {
     private volatile RenderedSnapshot snapshot;
     private volatile List<CatalogSnapshot.Preset> presets = List.of();
 
-    public CatalogCache(ObjectMapper mapper, HealthStats health, GatewayConfig config) {
+    public CatalogCache(ObjectMapper mapper, HealthStats health, CatalogConfig config) {
         this.mapper = mapper;
         this.health = health;
         this.simulator = config.simulator().url().map(String::trim).filter(s -> !s.isEmpty())

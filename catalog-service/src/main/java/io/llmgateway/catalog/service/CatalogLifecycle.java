@@ -1,7 +1,7 @@
 package io.llmgateway.catalog.service;
 
 import io.llmgateway.catalog.client.MeteringClient;
-import io.llmgateway.catalog.config.GatewayConfig;
+import io.llmgateway.catalog.config.CatalogConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -29,13 +29,13 @@ public class CatalogLifecycle {
     private final CatalogCache cache;
     private final MeteringClient metering;
     private final HealthStats health;
-    private final GatewayConfig config;
+    private final CatalogConfig config;
     private final Vertx vertx;
     private long syncTimer = -1;
     private long healthTimer = -1;
 
     public CatalogLifecycle(SeedImporter importer, CatalogCache cache, MeteringClient metering, HealthStats health,
-            GatewayConfig config, Vertx vertx) {
+            CatalogConfig config, Vertx vertx) {
         this.importer = importer;
         this.cache = cache;
         this.metering = metering;

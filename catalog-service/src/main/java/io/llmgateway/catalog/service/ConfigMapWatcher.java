@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.llmgateway.catalog.config.GatewayConfig;
+import io.llmgateway.catalog.config.CatalogConfig;
 import io.llmgateway.catalog.persistence.ConfigSourceEntity;
 import io.llmgateway.contracts.error.GatewayException;
 import io.micrometer.core.instrument.Counter;
@@ -44,7 +44,7 @@ public class ConfigMapWatcher {
     public static final String SOURCE_K8S = "k8s";
 
     private final Instance<KubernetesClient> clients;
-    private final GatewayConfig config;
+    private final CatalogConfig config;
     private final CatalogStore store;
     private final AdminService admin;
     private final Counter rejected;
@@ -52,7 +52,7 @@ public class ConfigMapWatcher {
     private SharedIndexInformer<ConfigMap> informer;
     private String namespace;
 
-    public ConfigMapWatcher(Instance<KubernetesClient> clients, GatewayConfig config, CatalogStore store,
+    public ConfigMapWatcher(Instance<KubernetesClient> clients, CatalogConfig config, CatalogStore store,
             AdminService admin, MeterRegistry registry) {
         this.clients = clients;
         this.config = config;

@@ -2,15 +2,16 @@ package io.llmgateway.catalog.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.catalog.config.GatewayConfig;
+import io.llmgateway.catalog.config.CatalogConfig;
 import io.llmgateway.contracts.events.CatalogEvent;
 import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.contracts.events.TraceParent;
+import io.llmgateway.platform.trace.StreamTrace;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -28,7 +29,7 @@ public class CatalogEventPublisher {
     private final RedisKeys keys;
     private final long maxlen;
 
-    public CatalogEventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisKeys keys, GatewayConfig config) {
+    public CatalogEventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisKeys keys, CatalogConfig config) {
         this.streams = redis.stream(String.class, String.class, String.class);
         this.mapper = mapper;
         this.keys = keys;
@@ -43,7 +44,7 @@ public class CatalogEventPublisher {
             LOG.errorf("catalog event %s not serializable: %s", event.change(), e.getMessage());
             return Uni.createFrom().voidItem();
         }
-        Map<String, String> fields = Map.of(RedisKeys.DATA_FIELD, json, RedisKeys.TRACEPARENT_FIELD, TraceParent.current());
+        Map<String, String> fields = StreamTrace.inject(new HashMap<>(Map.of(RedisKeys.DATA_FIELD, json)));
         return streams.xadd(keys.catalogEventsStream(), new XAddArgs().maxlen(maxlen).nearlyExactTrimming(), fields)
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {

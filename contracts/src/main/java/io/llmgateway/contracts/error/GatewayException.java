@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * An expected failure with an HTTP status and a message that is safe to show the caller.
- * Thrown anywhere in a service; {@link GatewayExceptionMapper} turns it into the error envelope.
+ * Thrown anywhere in a service; the platform's exception mapper turns it into the error envelope.
  */
 public class GatewayException extends RuntimeException {
 

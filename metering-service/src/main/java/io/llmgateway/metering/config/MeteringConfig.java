@@ -46,9 +46,9 @@ public interface MeteringConfig {
         String group();
 
         /**
-         * Most entries per XREADGROUP and per database transaction (a read returns what is there, up to
-         * this). Large batches amortise the per-transaction cost (commit, bucket upserts): 2000 kept up with
-         * 20k events/s on 2 cores where 500 fell behind (docs/benchmarks.md).
+         * Most entries per read of the usage stream and per database transaction (a read returns what is there,
+         * up to this). Large batches amortise the per-transaction cost (commit, bucket upserts), so a backlog is
+         * caught up rather than growing; the measurements behind the default are in docs/benchmarks.md.
          */
         @WithDefault("2000")
         int batchSize();

@@ -1,4 +1,4 @@
-package io.llmgateway.contracts.security;
+package io.llmgateway.platform.security;
 
 import io.llmgateway.contracts.error.GatewayException;
 import java.nio.charset.StandardCharsets;
@@ -6,8 +6,9 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * The operator API contract every service's {@code /admin} shares: {@code Authorization: Bearer
- * <gateway.operator-token>}; with no token configured the operator API is off (403).
+ * The operator API rule every service's {@code /admin} shares: {@code Authorization: Bearer
+ * <gateway.operator-token>}; with no token configured the operator API is off (403). Applied to
+ * resources by {@link OperatorOnly}.
  */
 public final class OperatorToken {
 

@@ -5,14 +5,14 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Settings of auth-service under {@code gateway.*}. */
+/**
+ * Settings of auth-service under {@code gateway.*}. The operator token ({@code gateway.operator-token}) is
+ * read by the platform's operator filter.
+ */
 @ConfigMapping(prefix = "gateway")
-public interface GatewayConfig {
+public interface AuthConfig {
 
     Redis redis();
-
-    /** Bearer token of the operator API ({@code /admin}); unset turns that API off. */
-    Optional<String> operatorToken();
 
     Usage usage();
 
@@ -30,12 +30,12 @@ public interface GatewayConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How long one XREADGROUP waits for new entries. */
+        /** How long one blocking read of the usage stream waits for new entries. */
         @WithDefault("2s")
         Duration block();
 
         /**
-         * Entries read per XREADGROUP / XAUTOCLAIM, and settled together in one transaction. A read returns what
+         * Entries per read or claim of the usage stream, settled together in one transaction. A read returns what
          * is there, so a large value adds no latency when the stream is quiet; under a backlog it amortizes the
          * transaction's round trips (docs/benchmarks.md, "auth-service settlement").
          */

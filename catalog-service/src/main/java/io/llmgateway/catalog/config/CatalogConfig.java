@@ -5,14 +5,14 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Settings of catalog-service under {@code gateway.*}. */
+/**
+ * Settings of catalog-service under {@code gateway.*}. The operator token ({@code gateway.operator-token}) is
+ * read by the platform's operator filter.
+ */
 @ConfigMapping(prefix = "gateway")
-public interface GatewayConfig {
+public interface CatalogConfig {
 
     Redis redis();
-
-    /** Bearer token of the operator API ({@code /admin}); unset turns that API off. */
-    Optional<String> operatorToken();
 
     Simulator simulator();
 

@@ -1,9 +1,11 @@
-package io.llmgateway.contracts.error;
+package io.llmgateway.platform.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.llmgateway.contracts.error.ErrorEnvelope;
+import io.llmgateway.contracts.error.GatewayException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

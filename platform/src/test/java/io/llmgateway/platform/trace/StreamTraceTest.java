@@ -1,4 +1,4 @@
-package io.llmgateway.auth.stream;
+package io.llmgateway.platform.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The usage consumer's per-entry span continues the producer's trace from the entry's traceparent. */
-class UsageSpanTest {
+/** A stream entry's CONSUMER span continues the producer's trace from the entry's traceparent. */
+class StreamTraceTest {
 
     private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
     private static final String PARENT = "b7ad6b7169203331";
@@ -51,7 +51,7 @@ class UsageSpanTest {
 
     @Test
     void consumerSpanIsAChildOfTheProducerSpan() {
-        Span span = UsageConsumer.startProcessSpan(provider.get("test"), "gw:usage", "1-0",
+        Span span = StreamTrace.processSpan(provider.get("test"), "gw:usage", "auth", "1-0",
                 Map.of("data", "{\"generation_id\":\"gen-1\"}", "traceparent", "00-" + TRACE + "-" + PARENT + "-01"));
         span.end();
 
@@ -60,10 +60,10 @@ class UsageSpanTest {
         assertEquals(SpanKind.CONSUMER, data.getKind());
         assertEquals(TRACE, data.getTraceId());
         assertEquals(PARENT, data.getParentSpanId());
-        assertEquals("redis", data.getAttributes().get(UsageConsumer.MESSAGING_SYSTEM));
-        assertEquals("gw:usage", data.getAttributes().get(UsageConsumer.MESSAGING_DESTINATION));
-        assertEquals("auth", data.getAttributes().get(UsageConsumer.MESSAGING_GROUP));
-        assertEquals("1-0", data.getAttributes().get(UsageConsumer.MESSAGING_MESSAGE_ID));
+        assertEquals("redis", data.getAttributes().get(StreamTrace.MESSAGING_SYSTEM));
+        assertEquals("gw:usage", data.getAttributes().get(StreamTrace.MESSAGING_DESTINATION));
+        assertEquals("auth", data.getAttributes().get(StreamTrace.MESSAGING_GROUP));
+        assertEquals("1-0", data.getAttributes().get(StreamTrace.MESSAGING_MESSAGE_ID));
         data.getAttributes().forEach((key, value) -> assertFalse(String.valueOf(value).contains("gen-1"),
                 "event data leaked into " + key));
     }
@@ -72,9 +72,9 @@ class UsageSpanTest {
     void missingOrBrokenTraceparentStartsANewTrace() {
         for (Map<String, String> payload : List.of(Map.<String, String>of(), Map.of("traceparent", ""),
                 Map.of("traceparent", "garbage"))) {
-            UsageConsumer.startProcessSpan(provider.get("test"), "p:gw:usage", "2-0", payload).end();
+            StreamTrace.processSpan(provider.get("test"), "p:gw:usage", "auth", "2-0", payload).end();
         }
-        UsageConsumer.startProcessSpan(provider.get("test"), "p:gw:usage", "3-0", null).end();
+        StreamTrace.processSpan(provider.get("test"), "p:gw:usage", "auth", "3-0", null).end();
         assertEquals(4, ended.size());
         for (SpanData data : ended) {
             assertFalse(data.getParentSpanContext().isValid());

@@ -1,4 +1,4 @@
-package io.llmgateway.catalog.config;
+package io.llmgateway.platform.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;

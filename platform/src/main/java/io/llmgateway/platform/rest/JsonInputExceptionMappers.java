@@ -1,4 +1,4 @@
-package io.llmgateway.contracts.error;
+package io.llmgateway.platform.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
