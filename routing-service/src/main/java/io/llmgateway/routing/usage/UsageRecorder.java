@@ -9,11 +9,11 @@ import static io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.
 
 import io.llmgateway.contracts.events.UsageAttempt;
 import io.llmgateway.contracts.events.UsageEvent;
+import io.llmgateway.platform.trace.StreamTrace;
 import io.llmgateway.routing.canonical.TokenUsage;
 import io.llmgateway.routing.selection.Candidate;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.arc.ClientProxy;
@@ -104,7 +104,7 @@ public class UsageRecorder {
                 .setAttribute(MESSAGING_SYSTEM, "redis").setAttribute(MESSAGING_DESTINATION_NAME, usage.streamName())
                 .setAttribute(GENERATION_ID, id.generationId()).startSpan();
         producer.end();
-        SpanContext sc = producer.getSpanContext();
-        return sc.isValid() ? "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex() : null;
+        String traceparent = StreamTrace.traceparent(producer.getSpanContext());
+        return traceparent.isEmpty() ? null : traceparent;
     }
 }
