@@ -142,6 +142,19 @@ public final class IsolatedSuite implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Starts one more process of a module (a replica) with the module's environment, on {@code port} (0: a
+     * free one), and waits until it is ready. The module's other processes keep running; the other services
+     * keep the URL of the module's first process. {@link #close()} stops it with the rest.
+     */
+    public ServiceProcess startReplica(String module, int port) throws Exception {
+        ServiceProcess process = ServiceProcess.start(repoRoot, module, port == 0 ? ServiceProcess.freePort() : port,
+                environment(module), List.of());
+        history.add(process);
+        process.awaitReady(Duration.ofSeconds(120));
+        return process;
+    }
+
     /** A new account with its own credits, management key and inference key. */
     public GatewaySuite.Account createAccount(String credits) throws IOException, InterruptedException {
         JsonNode created = post(local("auth-service") + "/admin/accounts", operatorToken,
