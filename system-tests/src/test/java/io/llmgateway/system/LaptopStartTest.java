@@ -109,6 +109,11 @@ class LaptopStartTest {
             downRan = true;
             assertEquals(0, down.exit(), down.output());
             for (long pid : pids) {
+                // a server that removed its pid file may take a moment more to exit
+                for (long deadline = System.currentTimeMillis() + 5000; running(pid)
+                        && System.currentTimeMillis() < deadline;) {
+                    Thread.sleep(100);
+                }
                 assertFalse(running(pid),
                         "pid " + pid + " is still running after ./services down:\n" + down.output());
             }
