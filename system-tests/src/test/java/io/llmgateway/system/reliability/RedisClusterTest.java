@@ -66,6 +66,10 @@ class RedisClusterTest {
                 "routing-service")) {
             env.put(module, new HashMap<>(Map.of("QUARKUS_REDIS_CLIENT_TYPE", "cluster")));
         }
+        // every request runs the admission script on the cluster (no leases), and the traffic key is not held
+        // to the default 600 requests a minute
+        env.get("routing-service").putAll(Map.of("GATEWAY_CREDITS_LEASE_REQUESTS", "0", "GATEWAY_LIMITS_DEFAULT_RPM",
+                "1000000"));
         // entries a consumer read but could not acknowledge around a failover are reclaimed after this idle time
         env.get("metering-service").putAll(Map.of("GATEWAY_INGEST_CLAIM_MIN_IDLE", "10s",
                 "GATEWAY_INGEST_CLAIM_INTERVAL", "2s"));

@@ -59,6 +59,8 @@ class ReplicaChaosTest {
         env.put("metering-service", Map.of("GATEWAY_INGEST_CLAIM_MIN_IDLE", "10s", "GATEWAY_INGEST_CLAIM_INTERVAL",
                 "2s"));
         env.put("auth-service", Map.of("GATEWAY_USAGE_CLAIM_MIN_IDLE", "10s", "GATEWAY_USAGE_CLAIM_INTERVAL", "2s"));
+        // the traffic key is not held to the default 600 requests a minute
+        env.put("routing-service", Map.of("GATEWAY_LIMITS_DEFAULT_RPM", "1000000"));
         suite = IsolatedSuite.start(redis.url(), InfraLocator.postgres(), env);
         Map<String, List<ServiceProcess>> replicas = new HashMap<>();
         for (String module : List.of("routing-service", "auth-service", "metering-service")) {
