@@ -62,9 +62,20 @@ class ReplicaChaosTest {
         // the traffic key is not held to the default 600 requests a minute
         env.put("routing-service", Map.of("GATEWAY_LIMITS_DEFAULT_RPM", "1000000"));
         suite = IsolatedSuite.start(redis.url(), InfraLocator.postgres(), env);
-        Map<String, List<ServiceProcess>> replicas = new HashMap<>();
+        Map<String, CompletableFuture<ServiceProcess>> second = new HashMap<>();
         for (String module : List.of("routing-service", "auth-service", "metering-service")) {
-            replicas.put(module, new ArrayList<>(List.of(suite.service(module), suite.startReplica(module, 0))));
+            second.put(module, CompletableFuture.supplyAsync(() -> {
+                try {
+                    return suite.startReplica(module, 0);
+                } catch (Exception e) {
+                    throw new IllegalStateException(module + " replica did not start: " + e.getMessage(), e);
+                }
+            }));
+        }
+        Map<String, List<ServiceProcess>> replicas = new HashMap<>();
+        for (String module : second.keySet()) {
+            replicas.put(module, new ArrayList<>(List.of(suite.service(module), second.get(module).get(150,
+                    TimeUnit.SECONDS))));
         }
         System.out.println("[ReplicaChaosTest] 2 routing, 2 auth, 2 metering up in " + (System.nanoTime() - t0) / 1_000_000
                 + " ms");

@@ -46,7 +46,7 @@ public final class IsolatedSuite implements AutoCloseable {
     private final Map<String, Map<String, String>> extraEnv;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     /** Every process this suite started, replaced ones included, for log tails. */
-    private final List<ServiceProcess> history = new ArrayList<>();
+    private final List<ServiceProcess> history = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> ports = new HashMap<>();
     private final List<String> databases = new ArrayList<>();
     private Path spillDir;
