@@ -110,8 +110,8 @@ class LaptopStartTest {
             assertEquals(0, down.exit(), down.output());
             for (long pid : pids) {
                 // a server that removed its pid file may take a moment more to exit
-                for (long deadline = System.currentTimeMillis() + 5000; running(pid)
-                        && System.currentTimeMillis() < deadline;) {
+                for (long until = System.currentTimeMillis() + 5000; running(pid)
+                        && System.currentTimeMillis() < until;) {
                     Thread.sleep(100);
                 }
                 assertFalse(running(pid),
