@@ -88,6 +88,10 @@ class RedisClusterTest {
         // steady traffic on one account while every master fails over in turn
         GatewaySuite.Account account = suite.createAccount("20.00");
         ChatLoad load = new ChatLoad(suite, account.inferenceKey());
+        // a second account in the same traffic: its counters live in another slot, so the batched releases
+        // and corrections of pending counters span slots
+        GatewaySuite.Account other = suite.createAccount("20.00");
+        ChatLoad otherLoad = new ChatLoad(suite, other.inferenceKey());
         List<Long> sentAt = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         long testStart = System.currentTimeMillis() / 1000;
@@ -98,6 +102,7 @@ class RedisClusterTest {
                 synchronized (sentAt) {
                     sentAt.add(at);
                 }
+                otherLoad.send(i);
             }
         });
         Thread.sleep(2000);
@@ -155,6 +160,26 @@ class RedisClusterTest {
         assertTrue(credits != null, "credits total_usage should be " + total + " but GET /credits answers "
                 + suite.describeGet(suite.baseUrl() + "/credits", account.managementKey()) + suite.logTails());
         assertEquals("0", cluster.clusterCli("XLEN", prefix + "gw:usage:dead").trim(), "nothing dead-lettered");
+        BigDecimal otherTotal = otherLoad.totalCost();
+        assertTrue(ChatLoad.eventually(() -> {
+            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", other.managementKey());
+            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(otherTotal) == 0 ? c : null;
+        }, 30_000) != null, "the second account is debited exactly " + otherTotal + ": "
+                + suite.describeGet(suite.baseUrl() + "/credits", other.managementKey()));
+        // every reservation settled and released once its debit committed: the pending counters are back to 0
+        for (GatewaySuite.Account a : List.of(account, other)) {
+            String counter = prefix + "gw:{acct:" + a.accountId() + "}:pending";
+            String settled = ChatLoad.eventually(() -> {
+                try {
+                    String v = cluster.clusterCli("GET", counter).trim();
+                    return v.isEmpty() || "0".equals(v) ? "0" : null;
+                } catch (Exception e) {
+                    return null;
+                }
+            }, 20_000);
+            assertTrue(settled != null, counter + " should be back to 0 but is " + cluster.clusterCli("GET", counter)
+                    + suite.logTails());
+        }
 
         // trimming: routing trims the usage stream to what the groups still need
         String left = ChatLoad.eventually(() -> {
