@@ -38,13 +38,25 @@ public class PendingCounters {
                 .add(Request.cmd(Command.DECRBY).arg(counter).arg(micros)));
         List<Uni<Void>> sends = new ArrayList<>(byTag.size());
         for (List<Request> commands : byTag.values()) {
-            sends.add(redis.batch(commands).replaceWithVoid().onFailure().recoverWithUni(failure -> {
-                // a stale reservation only makes routing stricter for that account until it settles again
-                LOG.warnf("%d pending counters not released: %s", commands.size(), failure.getMessage());
-                return Uni.createFrom().voidItem();
-            }));
+            sends.add(redis.batch(commands).replaceWithVoid()
+                    // the cluster client does not follow a MOVED reply (a failover) inside a batch; the slot's old
+                    // master refused every command of it, so each is sent again on its own, which does follow it
+                    .onFailure(PendingCounters::moved).recoverWithUni(moved -> Uni.join()
+                            .all(commands.stream().map(c -> redis.send(c).replaceWithVoid()).toList())
+                            .andCollectFailures().replaceWithVoid())
+                    .onFailure().recoverWithUni(failure -> {
+                        // a stale reservation only makes routing stricter for that account until it settles again
+                        LOG.warnf("%d pending counters not released: %s", commands.size(), failure.getMessage());
+                        return Uni.createFrom().voidItem();
+                    }));
         }
         return sends.size() == 1 ? sends.get(0) : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+    }
+
+    /** A Redis Cluster redirection: the node no longer (or not yet) holds the slot, and ran nothing. */
+    public static boolean moved(Throwable failure) {
+        String m = failure.getMessage();
+        return m != null && (m.contains("MOVED") || m.contains("ASK "));
     }
 
     /** The part of a key Redis Cluster hashes: between the first '{' and the next '}', else the whole key. */
