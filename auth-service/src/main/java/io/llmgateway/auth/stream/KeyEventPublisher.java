@@ -72,10 +72,20 @@ public class KeyEventPublisher {
         if (commands.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return redis.batch(commands).replaceWithVoid().onFailure().recoverWithUni(failure -> {
-            LOG.warnf("%d key events not published: %s", commands.size(), failure.getMessage());
-            return Uni.createFrom().voidItem();
-        });
+        return redis.batch(commands).replaceWithVoid()
+                // the cluster client does not follow a MOVED reply (a failover) inside a batch; the stream's old
+                // master refused every XADD of it, so they are sent again one after the other, in order
+                .onFailure(io.llmgateway.auth.service.PendingCounters::moved).recoverWithUni(moved -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Request command : commands) {
+                        chain = chain.chain(() -> redis.send(command).replaceWithVoid());
+                    }
+                    return chain;
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("%d key events not published: %s", commands.size(), failure.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private String json(KeyEvent event) {

@@ -128,14 +128,30 @@ public class PendingSettlements {
         if (drained.isEmpty()) {
             return Future.succeededFuture();
         }
-        List<Request> batch = new ArrayList<>(drained.size() * 2);
-        drained.forEach((counter, delta) -> {
-            batch.add(Request.cmd(Command.INCRBY).arg(counter).arg(delta));
-            batch.add(Request.cmd(Command.EXPIRE).arg(counter).arg(ttlSeconds));
-        });
-        return redis.batch(batch).<Void>mapEmpty().onFailure(e -> {
-            drained.forEach(this::add);
-            LOG.debugf("reservation corrections kept for the next flush: %s", e.getMessage());
-        });
+        // Redis Cluster runs a batch only when all its keys are in one slot: one batch per hash tag
+        // (account), each keeping its own sums when it fails
+        Map<String, Map<String, Long>> byTag = new HashMap<>();
+        drained.forEach((counter, delta) -> byTag.computeIfAbsent(hashTag(counter), t -> new HashMap<>())
+                .put(counter, delta));
+        List<Future<Void>> sends = new ArrayList<>(byTag.size());
+        for (Map<String, Long> group : byTag.values()) {
+            List<Request> batch = new ArrayList<>(group.size() * 2);
+            group.forEach((counter, delta) -> {
+                batch.add(Request.cmd(Command.INCRBY).arg(counter).arg(delta));
+                batch.add(Request.cmd(Command.EXPIRE).arg(counter).arg(ttlSeconds));
+            });
+            sends.add(redis.batch(batch).<Void>mapEmpty().onFailure(e -> {
+                group.forEach(this::add);
+                LOG.debugf("reservation corrections kept for the next flush: %s", e.getMessage());
+            }));
+        }
+        return sends.size() == 1 ? sends.get(0) : Future.all(sends).mapEmpty();
+    }
+
+    /** The part of a key Redis Cluster hashes: between the first '{' and the next '}', else the whole key. */
+    static String hashTag(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        return close > open + 1 ? key.substring(open + 1, close) : key;
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Endpoint outcomes shared between replicas. Attempts are counted in memory and, once per poll,
- * added to one Redis hash per 10 s bucket and outcome ({@code gw:eh:<bucket>:ok|fail}, field = endpoint
+ * added to one Redis hash per 10 s bucket and outcome ({@code gw:{eh}:<bucket>:ok|fail}, field = endpoint
  * id); the last 30 s are read back in the same pipelined batch. That is one round trip per replica
  * per second instead of two commands per request, and the read only touches endpoints that had
  * traffic rather than every endpoint of the catalog.
@@ -137,6 +137,8 @@ public class SharedEndpointHealth {
     }
 
     private String key(long bucket, String outcome) {
-        return keys.prefix() + "gw:eh:" + bucket + ":" + outcome;
+        // one hash tag for every bucket: sync() reads and writes them in one batch, which Redis Cluster
+        // runs only when all its keys are in one slot
+        return keys.prefix() + "gw:{eh}:" + bucket + ":" + outcome;
     }
 }

@@ -34,12 +34,17 @@ final class ChatLoad {
     }
 
     Outcome send(int i) {
+        return send(i, suite.baseUrl());
+    }
+
+    /** The same request through the routing replica at {@code baseUrl} (its {@code /api/v1}). */
+    Outcome send(int i, String baseUrl) {
         String body = "{\"model\":\"" + MODEL + "\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"reliability request " + i + "\"}]}";
         long started = System.nanoTime();
         Outcome outcome;
         try {
-            HttpResponse<String> response = suite.send("POST", suite.baseUrl() + "/chat/completions", key, body,
+            HttpResponse<String> response = suite.send("POST", baseUrl + "/chat/completions", key, body,
                     Duration.ofSeconds(15));
             long ms = (System.nanoTime() - started) / 1_000_000;
             if (response.statusCode() == 200) {

@@ -226,7 +226,7 @@ public final class GatewaySuite {
         }
     }
 
-    static Path locateRepoRoot() {
+    public static Path locateRepoRoot() {
         String configured = System.getProperty("gateway.repo.root");
         Path candidate = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
         for (Path p = candidate.toAbsolutePath(); p != null; p = p.getParent()) {

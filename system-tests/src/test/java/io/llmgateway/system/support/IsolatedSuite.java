@@ -46,7 +46,7 @@ public final class IsolatedSuite implements AutoCloseable {
     private final Map<String, Map<String, String>> extraEnv;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     /** Every process this suite started, replaced ones included, for log tails. */
-    private final List<ServiceProcess> history = new ArrayList<>();
+    private final List<ServiceProcess> history = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> ports = new HashMap<>();
     private final List<String> databases = new ArrayList<>();
     private Path spillDir;
@@ -139,6 +139,19 @@ public final class IsolatedSuite implements AutoCloseable {
         history.add(process);
         services.put(module, process);
         process.awaitReady(Duration.ofSeconds(90));
+        return process;
+    }
+
+    /**
+     * Starts one more process of a module (a replica) with the module's environment, on {@code port} (0: a
+     * free one), and waits until it is ready. The module's other processes keep running; the other services
+     * keep the URL of the module's first process. {@link #close()} stops it with the rest.
+     */
+    public ServiceProcess startReplica(String module, int port) throws Exception {
+        ServiceProcess process = ServiceProcess.start(repoRoot, module, port == 0 ? ServiceProcess.freePort() : port,
+                environment(module), List.of());
+        history.add(process);
+        process.awaitReady(Duration.ofSeconds(120));
         return process;
     }
 
