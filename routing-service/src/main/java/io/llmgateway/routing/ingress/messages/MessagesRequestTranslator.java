@@ -54,14 +54,9 @@ final class MessagesRequestTranslator {
         ArrayNode messages = out.putArray("messages");
         system(in.get("system"), messages);
         JsonNode list = in.get("messages");
-        if (list == null || list.isNull()) {
-            throw GatewayException.badRequest("'messages' is required");
-        }
-        if (!list.isArray()) {
-            throw GatewayException.badRequest("Wrong type for 'messages': expected an array");
-        }
-        if (list.isEmpty()) {
-            throw GatewayException.badRequest("'messages' must not be empty");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw GatewayException.badRequest(list == null || list.isNull() ? "'messages' is required"
+                    : list.isArray() ? "'messages' must not be empty" : "Wrong type for 'messages': expected an array");
         }
         for (int i = 0; i < list.size(); i++) {
             message(list.get(i), "messages[" + i + "]", messages);
