@@ -203,6 +203,25 @@ class MessagesApiTest {
     }
 
     @Test
+    void pingsKeepASilentStreamOpenThenItEndsInAnthropicEvents() {
+        StubUpstream.MODE.put("alpha", "hang");
+        String req = "{\"model\":\"test/model\",\"max_tokens\":10,\"stream\":true,\"provider\":{\"order\":[\"alpha\",\"beta\"]},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String sse = post("sk-good", req).then().statusCode(200).extract().asString();
+        List<String> events = MessagesTranslationTest.events(sse);
+        assertEquals("ping", events.get(0), sse);
+        assertEquals(List.of("message_start", "content_block_start", "ping"),
+                events.subList(events.indexOf("message_start"), events.indexOf("message_start") + 3), sse);
+        assertEquals("message_stop", events.get(events.size() - 1), sse);
+
+        StubUpstream.MODE.put("beta", "500");
+        String refused = post("sk-good", req).then().statusCode(200).extract().asString();
+        assertEquals("ping", MessagesTranslationTest.events(refused).get(0), refused);
+        assertTrue(refused.endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                + "\"message\":\"All providers failed to answer\"}}\n\n"), refused);
+    }
+
+    @Test
     void midStreamFailureIsAnErrorEvent() {
         StubUpstream.MODE.put("alpha", "cut");
         StubUpstream.MODE.put("beta", "cut");
