@@ -76,6 +76,9 @@ final class ResponsesRequestTranslator {
             if (!max.isIntegralNumber()) {
                 throw GatewayException.badRequest("Wrong type for 'max_output_tokens': expected an integer");
             }
+            if (max.asLong() < 1) {
+                throw GatewayException.badRequest("'max_output_tokens' must be a positive integer");
+            }
             chat.set("max_tokens", max);
         }
         reasoning(request.get("reasoning"), chat);
