@@ -37,7 +37,7 @@ class NodeClientsTest {
         assertEquals(true, output.contains(" 0 failed"), output);
     }
 
-    private static String run(Path dir, List<String> command, GatewaySuite suite, int timeoutSeconds)
+    static String run(Path dir, List<String> command, GatewaySuite suite, int timeoutSeconds)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile(dir, "run-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
