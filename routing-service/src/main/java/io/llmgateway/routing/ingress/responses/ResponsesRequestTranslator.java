@@ -350,34 +350,8 @@ final class ResponsesRequestTranslator {
     private static ArrayNode reasoningDetails(JsonNode item, String where) {
         ArrayNode details = Json.NODES.arrayNode();
         String id = Json.text(item, "id");
-        JsonNode summary = item.get("summary");
-        if (summary != null && !summary.isNull()) {
-            if (!summary.isArray()) {
-                throw GatewayException.badRequest("Wrong type for '" + where + ".summary': expected an array");
-            }
-            int s = 0;
-            for (JsonNode part : summary) {
-                String at = where + ".summary[" + s + "]";
-                if (!part.isObject() || !"summary_text".equals(Json.text(part, "type"))) {
-                    throw GatewayException.badRequest("'" + at + "' must be a summary_text part");
-                }
-                details.add(detail("reasoning.summary", id, s++).put("summary", requiredText(part, "text", at)));
-            }
-        }
-        JsonNode content = item.get("content");
-        if (content != null && !content.isNull()) {
-            if (!content.isArray()) {
-                throw GatewayException.badRequest("Wrong type for '" + where + ".content': expected an array");
-            }
-            int c = 0;
-            for (JsonNode part : content) {
-                String at = where + ".content[" + c + "]";
-                if (!part.isObject() || !"reasoning_text".equals(Json.text(part, "type"))) {
-                    throw GatewayException.badRequest("'" + at + "' must be a reasoning_text part");
-                }
-                details.add(detail("reasoning.text", id, c++).put("text", requiredText(part, "text", at)));
-            }
-        }
+        reasoningParts(item, where, "summary", "summary_text", id, details);
+        reasoningParts(item, where, "content", "reasoning_text", id, details);
         JsonNode encrypted = item.get("encrypted_content");
         if (encrypted != null && !encrypted.isNull()) {
             if (!encrypted.isTextual()) {
@@ -386,6 +360,31 @@ final class ResponsesRequestTranslator {
             details.add(detail("reasoning.encrypted", id, 0).put("data", encrypted.asText()));
         }
         return details;
+    }
+
+    /**
+     * A reasoning item's {@code summary} ({@code summary_text} parts) as {@code reasoning.summary}
+     * details, or its {@code content} ({@code reasoning_text} parts) as {@code reasoning.text}.
+     */
+    private static void reasoningParts(JsonNode item, String where, String field, String partType, String id,
+            ArrayNode details) {
+        JsonNode parts = item.get(field);
+        if (parts == null || parts.isNull()) {
+            return;
+        }
+        if (!parts.isArray()) {
+            throw GatewayException.badRequest("Wrong type for '" + where + "." + field + "': expected an array");
+        }
+        boolean summary = field.equals("summary");
+        int index = 0;
+        for (JsonNode part : parts) {
+            String at = where + "." + field + "[" + index + "]";
+            if (!part.isObject() || !partType.equals(Json.text(part, "type"))) {
+                throw GatewayException.badRequest("'" + at + "' must be a " + partType + " part");
+            }
+            details.add(detail(summary ? "reasoning.summary" : "reasoning.text", id, index++)
+                    .put(summary ? "summary" : "text", requiredText(part, "text", at)));
+        }
     }
 
     private static ObjectNode detail(String type, String id, int index) {
