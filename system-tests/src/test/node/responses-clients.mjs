@@ -77,6 +77,25 @@ await check('responses: function tool round trip', async () => {
   assert(second.status === 'completed' || second.status === 'incomplete', `status ${second.status}`);
   assert(second.output.length > 0, 'no output after the tool result');
 });
+// the SDK's stream helper rebuilds the response from the events and throws on any it cannot place
+await check('responses: stream helper (finalResponse)', async () => {
+  const stream = openai.responses.stream({ model: MODEL, input: 'Count to five.' });
+  let text = '';
+  stream.on('response.output_text.delta', (e) => { text += e.delta; });
+  const final = await stream.finalResponse();
+  assert(final.output_text.length > 0 && final.output_text === text, `final ${final.output_text} vs ${text}`);
+});
+await check('responses: streamed function call', async () => {
+  const stream = openai.responses.stream({ model: MODEL, input: 'What is the weather in Oslo?', tools,
+    tool_choice: 'required' });
+  let args = '';
+  stream.on('response.function_call_arguments.delta', (e) => { args += e.delta; });
+  const final = await stream.finalResponse();
+  const call = final.output.find((item) => item.type === 'function_call');
+  assert(call && call.name === 'get_weather', `no function_call in ${JSON.stringify(final.output)}`);
+  assert(call.arguments === args, `arguments ${call.arguments} vs streamed ${args}`);
+  JSON.parse(call.arguments);
+});
 await check('responses: stateful requests are refused', async () => {
   try {
     await openai.responses.create({ model: MODEL, input: 'hi', previous_response_id: 'resp_123' });
