@@ -21,8 +21,8 @@ final class ResponsesRequestTranslator {
 
     private static final String STATELESS = " needs stored state, and this gateway is stateless (it stores no responses):"
             + " send the whole conversation in 'input' instead";
-    /** Fields copied to the canonical body under the same name. */
-    private static final Set<String> SAME = Set.of("model", "models", "provider", "usage", "user", "stream",
+    /** Fields copied to the canonical body under the same name ({@code preset}: the account's presets, as on chat). */
+    private static final Set<String> SAME = Set.of("model", "models", "provider", "preset", "usage", "user", "stream",
             "temperature", "top_p", "top_k", "frequency_penalty", "presence_penalty", "parallel_tool_calls");
     /** Fields translated below, or only checked (the stateful ones) and echoed. */
     private static final Set<String> TRANSLATED = Set.of("input", "instructions", "tools", "tool_choice",
