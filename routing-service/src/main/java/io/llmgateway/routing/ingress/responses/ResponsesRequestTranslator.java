@@ -37,6 +37,8 @@ final class ResponsesRequestTranslator {
      */
     private static final Set<String> IGNORED = Set.of("include", "truncation", "service_tier", "prompt_cache_key",
             "safety_identifier", "max_tool_calls", "stream_options");
+    private static final Set<String> KNOWN = java.util.stream.Stream.of(SAME, TRANSLATED, IGNORED)
+            .flatMap(Set::stream).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> MESSAGE_ROLES = Set.of("user", "assistant", "system", "developer");
     private static final Set<String> TEXT_FORMAT_FIELDS = Set.of("format", "verbosity");
     private static final Set<String> REASONING_FIELDS = Set.of("effort", "summary", "generate_summary", "max_tokens",
@@ -47,12 +49,7 @@ final class ResponsesRequestTranslator {
 
     /** The canonical chat body of {@code request}, carrying what the answer echoes back. */
     static ResponsesBody toChat(ObjectNode request) {
-        for (Iterator<String> it = request.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            if (!SAME.contains(field) && !TRANSLATED.contains(field) && !IGNORED.contains(field)) {
-                throw GatewayException.badRequest("Unknown field '" + field + "' in a Responses request");
-            }
-        }
+        onlyKnown(request, KNOWN, "");
         refuseStateful(request);
         ResponsesBody chat = new ResponsesBody();
         SAME.forEach(f -> {
@@ -89,6 +86,16 @@ final class ResponsesRequestTranslator {
         }
         chat.echo = echo(request);
         return chat;
+    }
+
+    /** A 400 naming the first field of {@code object} this gateway does not know. */
+    private static void onlyKnown(JsonNode object, Set<String> known, String prefix) {
+        for (Iterator<String> it = object.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (!known.contains(field)) {
+                throw GatewayException.badRequest("Unknown field '" + prefix + field + "' in a Responses request");
+            }
+        }
     }
 
     private static void refuseStateful(ObjectNode request) {
@@ -460,11 +467,9 @@ final class ResponsesRequestTranslator {
         if (!reasoning.isObject()) {
             throw GatewayException.badRequest("Wrong type for 'reasoning': expected an object");
         }
+        onlyKnown(reasoning, REASONING_FIELDS, "reasoning.");
         ObjectNode out = Json.object();
         for (Map.Entry<String, JsonNode> f : reasoning.properties()) {
-            if (!REASONING_FIELDS.contains(f.getKey())) {
-                throw GatewayException.badRequest("Unknown field 'reasoning." + f.getKey() + "'");
-            }
             if (!f.getValue().isNull() && !f.getKey().equals("summary") && !f.getKey().equals("generate_summary")) {
                 out.set(f.getKey(), f.getValue());
             }
@@ -485,12 +490,7 @@ final class ResponsesRequestTranslator {
         if (!text.isObject()) {
             throw GatewayException.badRequest("Wrong type for 'text': expected an object");
         }
-        for (Iterator<String> it = text.fieldNames(); it.hasNext();) {
-            String f = it.next();
-            if (!TEXT_FORMAT_FIELDS.contains(f)) {
-                throw GatewayException.badRequest("Unknown field 'text." + f + "'");
-            }
-        }
+        onlyKnown(text, TEXT_FORMAT_FIELDS, "text.");
         if (text.hasNonNull("verbosity")) {
             chat.set("verbosity", text.get("verbosity"));
         }
