@@ -8,6 +8,7 @@ import io.llmgateway.routing.ingress.chat.ChatFormat;
 import io.llmgateway.routing.ingress.completions.CompletionsFormat;
 import io.llmgateway.routing.ingress.embeddings.EmbeddingsFormat;
 import io.llmgateway.routing.ingress.messages.MessagesFormat;
+import io.llmgateway.routing.ingress.responses.ResponsesFormat;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -29,13 +30,15 @@ public class InferenceRoutes {
     private final Map<String, IngressFormat> formats = new LinkedHashMap<>();
 
     public InferenceRoutes(InferenceHandler handler, RoutingConfig config, ChatFormat chat,
-            CompletionsFormat completions, EmbeddingsFormat embeddings, MessagesFormat messages) {
+            CompletionsFormat completions, EmbeddingsFormat embeddings, MessagesFormat messages,
+            ResponsesFormat responses) {
         this.handler = handler;
         this.config = config;
         formats.put("/api/v1/chat/completions", chat);
         formats.put("/api/v1/completions", completions);
         formats.put("/api/v1/embeddings", embeddings);
         formats.put("/api/v1/messages", messages);
+        formats.put("/api/v1/responses", responses);
     }
 
     void init(@Observes Router router) {

@@ -18,7 +18,7 @@ final class MessagesRequestTranslator {
 
     private static final Set<String> TOP_LEVEL = Set.of("model", "messages", "system", "max_tokens", "metadata",
             "stop_sequences", "stream", "temperature", "top_p", "top_k", "thinking", "tools", "tool_choice",
-            "models", "provider");
+            "models", "provider", "preset");
     /** Block type -> the fields it may carry (besides {@code type}). */
     private static final java.util.Map<String, Set<String>> BLOCK_FIELDS = java.util.Map.of(
             "text", Set.of("text", "cache_control", "citations"),
@@ -51,6 +51,7 @@ final class MessagesRequestTranslator {
         copy(in, out, "model");
         copy(in, out, "models");
         copy(in, out, "provider");
+        copy(in, out, "preset");
         ArrayNode messages = out.putArray("messages");
         system(in.get("system"), messages);
         JsonNode list = in.get("messages");
