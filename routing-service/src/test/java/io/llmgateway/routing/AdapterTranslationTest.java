@@ -72,8 +72,11 @@ class AdapterTranslationTest {
         JsonNode b = body(call);
         assertEquals("http://up/v1/messages", call.url());
         assertEquals("k", call.headers().get("x-api-key"));
-        assertEquals("be brief", b.path("system").asText());
-        assertEquals(100, b.path("max_tokens").asInt());
+        assertEquals("be brief", b.path("system").get(0).path("text").asText());
+        // effort high: 0.8 of 100 is below Anthropic's minimum budget, so the budget is 1024 and the
+        // answer keeps the 100 tokens the client gave it
+        assertEquals(1024, b.path("thinking").path("budget_tokens").asInt());
+        assertEquals(1124, b.path("max_tokens").asInt());
         assertEquals("END", b.path("stop_sequences").get(0).asText());
         assertEquals("image", b.path("messages").get(0).path("content").get(1).path("type").asText());
         assertEquals("tool_use", b.path("messages").get(1).path("content").get(0).path("type").asText());

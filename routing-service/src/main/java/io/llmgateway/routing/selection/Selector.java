@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 @Singleton
 public class Selector {
 
-    /** A resolved model with its variant suffix (free, nitro, floor) or null. */
+    /** A resolved model with its variant suffix (free, nitro, floor, thinking: reasoning on) or null. */
     record Resolved(CatalogSnapshot.Model model, String variant) {
     }
 
@@ -92,7 +92,7 @@ public class Selector {
         }
         if (variant != null) {
             CatalogSnapshot.Model base = index.models().get(id.substring(0, colon));
-            if (base != null && List.of("free", "nitro", "floor").contains(variant)) {
+            if (base != null && List.of("free", "nitro", "floor", "thinking").contains(variant)) {
                 return new Resolved(base, variant);
             }
         }
@@ -157,7 +157,7 @@ public class Selector {
                 || pref.quantizations().stream().noneMatch(q -> q.equalsIgnoreCase(e.quantization())))) {
             return false;
         }
-        if (r.kind() == RequestKind.EMBEDDINGS && !ProviderAdapter.servesEmbeddings(c.provider().adapter())) {
+        if (r.kind() == RequestKind.EMBEDDINGS && !ProviderAdapter.servesEmbeddings(c.protocol())) {
             return false;
         }
         if ("deny".equals(pref.dataCollection()) && (c.provider().trainsOnData() || c.provider().retainsPrompts())) {
