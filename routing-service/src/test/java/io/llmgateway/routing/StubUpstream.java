@@ -153,7 +153,14 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                             endpoint("sim-ep-embed-claude", "sim-claude", "0.00000001"),
                             endpoint("sim-ep-embed-gemini", "sim-gemini", "0.00000003"))))
                     .add(embeddings(model("sim/embed-claude", endpoint("sim-ep-embed-only-claude", "sim-claude",
-                            "0.00000001"))));
+                            "0.00000001"))))
+                    .add(model("sim/fid-openai", fidelity(endpoint("sim-ep-fid-openai", "sim-a", "0.000003"))))
+                    .add(model("sim/fid-claude", fidelity(endpoint("sim-ep-fid-claude", "sim-claude", "0.000003"))))
+                    .add(model("sim/fid-gemini", fidelity(endpoint("sim-ep-fid-gemini", "sim-gemini", "0.000003"))))
+                    // a provider whose protocol is Gemini's serving a Claude model in Anthropic's (Vertex)
+                    .add(model("sim/vertex-claude", fidelity(endpoint("sim-ep-vertex-claude", "sim-vertex", "0.000003"))
+                            .put("adapter", "anthropic")));
+            providers.add(provider("sim-vertex", "gemini", sim + "sim-vertex/v1"));
         }
         return new JsonObject().put("version", VERSION).put("providers", providers).put("models", models);
     }
@@ -178,6 +185,19 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                 .put("context_length", 100000).put("enabled", true)
                 .put("supported_parameters", new JsonArray().add("tools").add("temperature").add("max_tokens"))
                 .put("pricing", new JsonObject().put("prompt", price).put("completion", price));
+    }
+
+    /**
+     * An endpoint priced like a caching, reasoning model (cache reads 0.1x, writes 1.25x, reasoning
+     * dearer than the answer, so each price shows in a cost) that takes every translated field.
+     */
+    static JsonObject fidelity(JsonObject endpoint) {
+        endpoint.getJsonObject("pricing").put("completion", "0.000015").put("input_cache_read", "0.0000003")
+                .put("input_cache_write", "0.00000375").put("internal_reasoning", "0.00002");
+        return endpoint.put("max_completion_tokens", 8192).put("supported_parameters", new JsonArray().add("tools")
+                .add("tool_choice").add("temperature").add("max_tokens").add("reasoning").add("include_reasoning")
+                .add("response_format").add("structured_outputs").add("logprobs").add("top_logprobs")
+                .add("parallel_tool_calls"));
     }
 
     private void handle(HttpServerRequest req) {
