@@ -172,6 +172,20 @@ class AdapterTranslationTest {
                 .contextLengthExceeded());
     }
 
+    @Test
+    void openAiStreamKeepsLogprobsBesideTheDeltaAndReadsCacheWrites() {
+        Recorder r = new Recorder();
+        SseParser parser = new SseParser(new OpenAiAdapter().decoder(r)::onEvent);
+        parser.feed(Buffer.buffer("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
+                + "\"logprobs\":{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.1}]}}]}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"cache_write_tokens\":6}}}\n\ndata: [DONE]\n\n"));
+        assertEquals(-0.1, r.deltas.get(0).path("logprobs").path("content").get(0).path("logprob").asDouble());
+        assertEquals(4, r.usage.cached);
+        assertEquals(6, r.usage.cacheWrite);
+        assertTrue(r.done);
+    }
+
     static final class Recorder implements StreamSink {
         final StringBuilder text = new StringBuilder();
         final StringBuilder arguments = new StringBuilder();

@@ -392,6 +392,14 @@ class TranslationFidelityTest {
         assistant.set("reasoning_details", m.get("reasoning_details"));
         String id = m.path("tool_calls").get(0).path("id").asText();
         String history = "," + assistant + ",{\"role\":\"tool\",\"tool_call_id\":\"" + id + "\",\"content\":\"{\\\"temp\\\":21}\"}";
+        if (!stream) { // the same turn without the reasoning it came with is refused upstream
+            ObjectNode bare = assistant.deepCopy();
+            bare.remove("reasoning_details");
+            String without = "," + bare + ",{\"role\":\"tool\",\"tool_call_id\":\"" + id
+                    + "\",\"content\":\"{\\\"temp\\\":21}\"}";
+            Response refused = post(turn(model, reasoning, without));
+            assertTrue(refused.statusCode() >= 400, refused.asString());
+        }
         // the simulator refuses a replayed turn without its signature: a 200 is the round trip
         // (it calls the tool again whenever tools are offered, so the finish says nothing here)
         JsonNode second = chat(turn(model, reasoning, history));
