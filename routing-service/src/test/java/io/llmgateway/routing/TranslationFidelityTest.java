@@ -24,7 +24,6 @@ import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,12 +62,7 @@ class TranslationFidelityTest {
 
     @BeforeEach
     void reset() throws InterruptedException {
-        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
-        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(org.hamcrest.Matchers.lessThan(300));
-        guards.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
+        StubUpstream.resetSimulator(guards, catalog);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -144,16 +138,7 @@ class TranslationFidelityTest {
     }
 
     private JsonNode usageEvent(String id) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
-                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
-                if (msg.payload().get("data").contains(id)) {
-                    return tree(msg.payload().get("data"));
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no usage event for " + id);
+        return tree(StubUpstream.usageEvent(redis, keys, id));
     }
 
     static JsonNode message(JsonNode answer) {
