@@ -187,6 +187,8 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                     .add(model("sim/fid-openai", fidelity(endpoint("sim-ep-fid-openai", "sim-a", "0.000003"))))
                     .add(model("sim/fid-claude", fidelity(endpoint("sim-ep-fid-claude", "sim-claude", "0.000003"))))
                     .add(model("sim/fid-gemini", fidelity(endpoint("sim-ep-fid-gemini", "sim-gemini", "0.000003"))))
+                    .add(model("sim/fid-text", fidelity(endpoint("sim-ep-fid-text", "sim-b", "0.000001")))
+                            .put("input_modalities", new JsonArray().add("text")))
                     // a provider whose protocol is Gemini's serving a Claude model in Anthropic's (Vertex)
                     .add(model("sim/vertex-claude", fidelity(endpoint("sim-ep-vertex-claude", "sim-vertex", "0.000003"))
                             .put("adapter", "anthropic")));

@@ -474,6 +474,20 @@ class TranslationFidelityTest {
     }
 
     @Test
+    void aModelWhoseInputModalitiesLackTheImageIsNotChosen() {
+        String parts = "[{\"type\":\"text\",\"text\":\"what is this?\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]";
+        Response refused = post("{\"model\":\"sim/fid-text\",\"messages\":[{\"role\":\"user\",\"content\":" + parts + "}]}");
+        assertTrue(refused.statusCode() >= 400 && refused.statusCode() < 500, refused.asString());
+        JsonNode answer = chat("{\"model\":\"sim/fid-text\",\"models\":[\"sim/fid-openai\"],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":" + parts + "}]}");
+        assertEquals("sim/fid-openai", answer.path("model").asText(), answer.toString());
+        assertEquals(0, tree(given().get(StubUpstream.simulator + "/sim/providers/sim-b/stats").asString())
+                .path("calls").asInt(), "the text-only endpoint was never called");
+        chat("{\"model\":\"sim/fid-text\",\"messages\":[{\"role\":\"user\",\"content\":\"text is fine\"}]}");
+    }
+
+    @Test
     void parallelToolCallsOffAndToolChoiceReachEachProtocol() {
         String request = """
                 {"model":"%s","max_tokens":50,"parallel_tool_calls":false,"tools":[%s],

@@ -102,7 +102,7 @@ public class Selector {
     List<Candidate> forModel(CatalogCache.Index index, Resolved resolved, CanonicalRequest request) {
         ProviderPreferences pref = request.provider();
         List<Candidate> eligible = new ArrayList<>();
-        if (resolved.model().endpoints() == null) {
+        if (resolved.model().endpoints() == null || !InputModalities.covers(resolved.model(), request.body())) {
             return eligible;
         }
         for (CatalogSnapshot.Endpoint e : resolved.model().endpoints()) {
