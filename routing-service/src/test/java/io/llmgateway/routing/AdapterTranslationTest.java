@@ -72,8 +72,11 @@ class AdapterTranslationTest {
         JsonNode b = body(call);
         assertEquals("http://up/v1/messages", call.url());
         assertEquals("k", call.headers().get("x-api-key"));
-        assertEquals("be brief", b.path("system").asText());
-        assertEquals(100, b.path("max_tokens").asInt());
+        assertEquals("be brief", b.path("system").get(0).path("text").asText());
+        // effort high: 0.8 of 100 is below Anthropic's minimum budget, so the budget is 1024 and the
+        // answer keeps the 100 tokens the client gave it
+        assertEquals(1024, b.path("thinking").path("budget_tokens").asInt());
+        assertEquals(1124, b.path("max_tokens").asInt());
         assertEquals("END", b.path("stop_sequences").get(0).asText());
         assertEquals("image", b.path("messages").get(0).path("content").get(1).path("type").asText());
         assertEquals("tool_use", b.path("messages").get(1).path("content").get(0).path("type").asText());
@@ -167,6 +170,20 @@ class AdapterTranslationTest {
         assertTrue(new GeminiAdapter().error(400, Json.parse(
                 "{\"error\":{\"code\":400,\"message\":\"The input token count exceeds the maximum number of tokens allowed\",\"status\":\"INVALID_ARGUMENT\"}}"))
                 .contextLengthExceeded());
+    }
+
+    @Test
+    void openAiStreamKeepsLogprobsBesideTheDeltaAndReadsCacheWrites() {
+        Recorder r = new Recorder();
+        SseParser parser = new SseParser(new OpenAiAdapter().decoder(r)::onEvent);
+        parser.feed(Buffer.buffer("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
+                + "\"logprobs\":{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.1}]}}]}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"cache_write_tokens\":6}}}\n\ndata: [DONE]\n\n"));
+        assertEquals(-0.1, r.deltas.get(0).path("logprobs").path("content").get(0).path("logprob").asDouble());
+        assertEquals(4, r.usage.cached);
+        assertEquals(6, r.usage.cacheWrite);
+        assertTrue(r.done);
     }
 
     static final class Recorder implements StreamSink {

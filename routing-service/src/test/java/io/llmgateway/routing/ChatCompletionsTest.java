@@ -148,16 +148,7 @@ class ChatCompletionsTest {
     }
 
     private String usageEvent(String id) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
-                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
-                if (msg.payload().get("data").contains(id)) {
-                    return msg.payload().get("data");
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no usage event for " + id);
+        return StubUpstream.usageEvent(redis, keys, id);
     }
 
     private double optimistic(String outcome) {

@@ -24,7 +24,6 @@ import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,12 +47,7 @@ class EmbeddingsTest {
 
     @BeforeEach
     void reset() throws InterruptedException {
-        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
-        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(org.hamcrest.Matchers.lessThan(300));
-        guards.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
+        StubUpstream.resetSimulator(guards, catalog);
     }
 
     static Response embed(String body) {
@@ -170,15 +164,6 @@ class EmbeddingsTest {
     }
 
     private String usageEvent(String id) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
-                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
-                if (msg.payload().get("data").contains(id)) {
-                    return msg.payload().get("data");
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no usage event for " + id);
+        return StubUpstream.usageEvent(redis, keys, id);
     }
 }

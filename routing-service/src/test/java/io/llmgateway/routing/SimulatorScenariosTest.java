@@ -16,7 +16,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +39,7 @@ class SimulatorScenariosTest {
 
     @BeforeEach
     void reset() throws InterruptedException {
-        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
-        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(org.hamcrest.Matchers.lessThan(300));
-        health.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
+        StubUpstream.resetSimulator(health, catalog);
     }
 
     static void fault(String provider, String settings) {

@@ -33,6 +33,36 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
     public static volatile String simulator;
     private Process simulatorProcess;
 
+    /**
+     * Before each simulator test: skipped without the simulator, every simulated provider back to its
+     * defaults (stats and caches cleared), breakers closed, the catalog loaded.
+     */
+    static void resetSimulator(io.llmgateway.routing.upstream.EndpointGuards guards,
+            io.llmgateway.routing.selection.CatalogCache catalog) throws InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(simulator != null, "provider-simulator jar not available");
+        io.restassured.RestAssured.given().delete(simulator + "/sim/providers").then()
+                .statusCode(org.hamcrest.Matchers.lessThan(300));
+        guards.reset();
+        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** The JSON of the usage event of a generation, read back from the usage stream (waits up to 5 s). */
+    static String usageEvent(io.quarkus.redis.datasource.RedisDataSource redis,
+            io.llmgateway.contracts.events.RedisKeys keys, String id) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
+                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
+                if (msg.payload().get("data").contains(id)) {
+                    return msg.payload().get("data");
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no usage event for " + id);
+    }
+
     @Override
     public Map<String, String> start() {
         startSimulator();
@@ -160,7 +190,16 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                             endpoint("sim-ep-embed-claude", "sim-claude", "0.00000001"),
                             endpoint("sim-ep-embed-gemini", "sim-gemini", "0.00000003"))))
                     .add(embeddings(model("sim/embed-claude", endpoint("sim-ep-embed-only-claude", "sim-claude",
-                            "0.00000001"))));
+                            "0.00000001"))))
+                    .add(model("sim/fid-openai", fidelity(endpoint("sim-ep-fid-openai", "sim-a", "0.000003"))))
+                    .add(model("sim/fid-claude", fidelity(endpoint("sim-ep-fid-claude", "sim-claude", "0.000003"))))
+                    .add(model("sim/fid-gemini", fidelity(endpoint("sim-ep-fid-gemini", "sim-gemini", "0.000003"))))
+                    .add(model("sim/fid-text", fidelity(endpoint("sim-ep-fid-text", "sim-b", "0.000001")))
+                            .put("input_modalities", new JsonArray().add("text")))
+                    // a provider whose protocol is Gemini's serving a Claude model in Anthropic's (Vertex)
+                    .add(model("sim/vertex-claude", fidelity(endpoint("sim-ep-vertex-claude", "sim-vertex", "0.000003"))
+                            .put("adapter", "anthropic")));
+            providers.add(provider("sim-vertex", "gemini", sim + "sim-vertex/v1"));
         }
         JsonObject aliases = new JsonObject().put("test/old-name", "test/model").put("~test/model-latest", "test/model");
         JsonArray presets = new JsonArray().add(new JsonObject().put("account_id", "acct-sk-good").put("slug", "careful")
@@ -192,6 +231,19 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                 .put("context_length", 100000).put("enabled", true)
                 .put("supported_parameters", new JsonArray().add("tools").add("temperature").add("max_tokens"))
                 .put("pricing", new JsonObject().put("prompt", price).put("completion", price));
+    }
+
+    /**
+     * An endpoint priced like a caching, reasoning model (cache reads 0.1x, writes 1.25x, reasoning
+     * dearer than the answer, so each price shows in a cost) that takes every translated field.
+     */
+    static JsonObject fidelity(JsonObject endpoint) {
+        endpoint.getJsonObject("pricing").put("completion", "0.000015").put("input_cache_read", "0.0000003")
+                .put("input_cache_write", "0.00000375").put("internal_reasoning", "0.00002");
+        return endpoint.put("max_completion_tokens", 8192).put("supported_parameters", new JsonArray().add("tools")
+                .add("tool_choice").add("temperature").add("max_tokens").add("reasoning").add("include_reasoning")
+                .add("response_format").add("structured_outputs").add("logprobs").add("top_logprobs")
+                .add("parallel_tool_calls"));
     }
 
     private void handle(HttpServerRequest req) {

@@ -14,6 +14,9 @@ import java.util.List;
  * <p>{@code cost} is exact USD; {@code costMicros} is the same cost rounded up to whole micro-dollars,
  * the unit of the Redis pending counters (see {@link RedisKeys#accountPending}).
  *
+ * <p>{@code cachedTokens} are prompt tokens read from the provider's cache, {@code cacheWriteTokens}
+ * those written to it; both are part of {@code promptTokens}.
+ *
  * <p>On the stream, a field whose value is null, or a primitive 0 or false, may be absent (routing
  * leaves those out to keep entries small); readers take an absent field as that value, which is what
  * Jackson does for this record. {@code cost} is always present.
@@ -51,7 +54,26 @@ public record UsageEvent(
         String errorMessage,
         String appReferer,
         String appTitle,
-        String traceparent) {
+        String traceparent,
+        long cacheWriteTokens) {
+
+    /**
+     * The event as it was before {@code cacheWriteTokens} (prompt tokens written to the provider's
+     * cache, priced at {@code input_cache_write}; 0 when none): kept so producers and tests written
+     * against the older shape still compile.
+     */
+    public UsageEvent(String generationId, long createdAt, String keyHash, String accountId, String requestedModel,
+            String model, String provider, String endpointId, String providerModel, String upstreamId,
+            List<UsageAttempt> attempts, long promptTokens, long completionTokens, long reasoningTokens,
+            long cachedTokens, boolean tokensEstimated, BigDecimal cost, long costMicros, long latencyMs, Long ttftMs,
+            long generationTimeMs, boolean streamed, boolean cancelled, String status, int httpStatus,
+            String finishReason, String nativeFinishReason, String errorMessage, String appReferer, String appTitle,
+            String traceparent) {
+        this(generationId, createdAt, keyHash, accountId, requestedModel, model, provider, endpointId, providerModel,
+                upstreamId, attempts, promptTokens, completionTokens, reasoningTokens, cachedTokens, tokensEstimated,
+                cost, costMicros, latencyMs, ttftMs, generationTimeMs, streamed, cancelled, status, httpStatus,
+                finishReason, nativeFinishReason, errorMessage, appReferer, appTitle, traceparent, 0);
+    }
 
     public static final String STATUS_SUCCESS = "success";
     public static final String STATUS_ERROR = "error";

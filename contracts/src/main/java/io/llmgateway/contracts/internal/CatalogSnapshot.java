@@ -69,12 +69,23 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
      * @param uptime30m       percent of successful calls over 30 min (null when unknown)
      * @param latencyP50Ms    median time to first token over 30 min (null when unknown)
      * @param throughputP50   median output tokens per second over 30 min (null when unknown)
+     * @param adapter         the wire protocol this endpoint speaks ({@code openai}, {@code anthropic},
+     *                        {@code gemini}) when it differs from its provider's (Vertex serves Claude in
+     *                        Anthropic's protocol, Bedrock and Azure by model family); null = the provider's
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Endpoint(String id, String provider, String providerModel, Integer contextLength,
             Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
-            boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50) {
+            boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50, String adapter) {
+
+        /** The endpoint without a protocol of its own (it speaks its provider's). */
+        public Endpoint(String id, String provider, String providerModel, Integer contextLength,
+                Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
+                boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50) {
+            this(id, provider, providerModel, contextLength, maxCompletionTokens, quantization, pricing,
+                    supportedParameters, enabled, uptime30m, latencyP50Ms, throughputP50, null);
+        }
     }
 
     /**

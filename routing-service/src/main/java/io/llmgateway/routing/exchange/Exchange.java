@@ -199,10 +199,10 @@ final class Exchange {
     }
 
     private void attempt(Candidate c) {
-        ProviderAdapter adapter = s.adapter(c.provider().adapter());
+        ProviderAdapter adapter = s.adapter(c.protocol());
         if (adapter == null) {
             failover.record(new UsageAttempt(c.providerSlug(), c.endpointId(), c.model().id(), 0,
-                    "unsupported_adapter", 0, "adapter " + c.provider().adapter() + " unknown"));
+                    "unsupported_adapter", 0, "adapter " + c.protocol() + " unknown"));
             moveOn();
             return;
         }

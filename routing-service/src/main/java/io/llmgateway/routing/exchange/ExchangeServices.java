@@ -17,6 +17,8 @@ import io.llmgateway.routing.upstream.protocol.AnthropicAdapter;
 import io.llmgateway.routing.upstream.protocol.GeminiAdapter;
 import io.llmgateway.routing.upstream.protocol.OpenAiAdapter;
 import io.llmgateway.routing.upstream.protocol.ProviderAdapter;
+import io.llmgateway.routing.upstream.protocol.ReasoningAsk;
+import io.llmgateway.routing.upstream.protocol.ReasoningDetails;
 import io.llmgateway.routing.upstream.protocol.UpstreamCall;
 import io.llmgateway.routing.usage.RequestMeters;
 import io.llmgateway.routing.usage.UsageRecorder;
@@ -49,8 +51,9 @@ public record ExchangeServices(RoutingConfig config, Vertx vertx, Tracer tracer,
                 : adapter.request(request.body(), c, request.stream(), credential);
         long firstByte = request.stream() ? config.upstream().firstByteTimeout().toMillis()
                 : config.upstream().responseTimeout().toMillis();
-        return new UpstreamAttempt(clients, vertx, adapter, call,
-                embeddings ? adapter::embeddingsResponse : adapter::response, request.stream(),
+        return new UpstreamAttempt(clients, vertx, adapter, call, embeddings ? adapter::embeddingsResponse
+                : ReasoningAsk.of(request.body()).exclude() ? b -> ReasoningDetails.exclude(adapter.response(b))
+                : adapter::response, request.stream(),
                 Math.min(firstByte, remainingMs), onWritten);
     }
 

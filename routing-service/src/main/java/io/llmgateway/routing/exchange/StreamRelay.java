@@ -14,6 +14,8 @@ import io.llmgateway.routing.upstream.SseParser;
 import io.llmgateway.routing.upstream.StreamTap;
 import io.llmgateway.routing.upstream.UpstreamAttempt;
 import io.llmgateway.routing.upstream.protocol.ProviderAdapter;
+import io.llmgateway.routing.upstream.protocol.ReasoningAsk;
+import io.llmgateway.routing.upstream.protocol.ReasoningDetails;
 import io.llmgateway.routing.upstream.protocol.StreamDecoder;
 import io.llmgateway.routing.usage.Ending;
 import io.llmgateway.routing.usage.RequestClock;
@@ -156,7 +158,8 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
             return;
         }
         streaming = tap.response;
-        StreamDecoder decoder = adapter.decoder(this);
+        StreamDecoder decoder = adapter.decoder(ReasoningAsk.of(request.body()).exclude() ? ReasoningDetails.exclude(this)
+                : this);
         parser = new SseParser((event, data) -> {
             if (closed || upstreamDone) {
                 return;

@@ -17,6 +17,11 @@ public record Candidate(CatalogSnapshot.Model model, CatalogSnapshot.Endpoint en
         return provider.name() == null ? provider.slug() : provider.name();
     }
 
+    /** The wire protocol spoken to this endpoint: its own when the catalog records one, else its provider's. */
+    public String protocol() {
+        return endpoint.adapter() != null ? endpoint.adapter() : provider.adapter();
+    }
+
     public int contextLength() {
         Integer c = endpoint.contextLength() != null ? endpoint.contextLength() : model.contextLength();
         return c == null ? Integer.MAX_VALUE : c;

@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 @Singleton
 public class Selector {
 
-    /** A resolved model with its variant suffix (free, nitro, floor) or null. */
+    /** A resolved model with its variant suffix (free, nitro, floor, thinking: reasoning on) or null. */
     record Resolved(CatalogSnapshot.Model model, String variant) {
     }
 
@@ -92,7 +92,7 @@ public class Selector {
         }
         if (variant != null) {
             CatalogSnapshot.Model base = index.model(id.substring(0, colon));
-            if (base != null && List.of("free", "nitro", "floor").contains(variant)) {
+            if (base != null && List.of("free", "nitro", "floor", "thinking").contains(variant)) {
                 return new Resolved(base, variant);
             }
         }
@@ -102,7 +102,7 @@ public class Selector {
     List<Candidate> forModel(CatalogCache.Index index, Resolved resolved, CanonicalRequest request) {
         ProviderPreferences pref = request.provider();
         List<Candidate> eligible = new ArrayList<>();
-        if (resolved.model().endpoints() == null) {
+        if (resolved.model().endpoints() == null || !InputModalities.covers(resolved.model(), request.body())) {
             return eligible;
         }
         for (CatalogSnapshot.Endpoint e : resolved.model().endpoints()) {
@@ -157,7 +157,7 @@ public class Selector {
                 || pref.quantizations().stream().noneMatch(q -> q.equalsIgnoreCase(e.quantization())))) {
             return false;
         }
-        if (r.kind() == RequestKind.EMBEDDINGS && !ProviderAdapter.servesEmbeddings(c.provider().adapter())) {
+        if (r.kind() == RequestKind.EMBEDDINGS && !ProviderAdapter.servesEmbeddings(c.protocol())) {
             return false;
         }
         if ("deny".equals(pref.dataCollection()) && (c.provider().trainsOnData() || c.provider().retainsPrompts())) {

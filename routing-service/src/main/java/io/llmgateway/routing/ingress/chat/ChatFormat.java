@@ -82,7 +82,7 @@ public class ChatFormat implements IngressFormat {
         usage.put("total_tokens", u.prompt + u.completion);
         usage.put("cost", cost);
         usage.put("is_byok", false);
-        usage.putObject("prompt_tokens_details").put("cached_tokens", u.cached);
+        usage.putObject("prompt_tokens_details").put("cached_tokens", u.cached).put("cache_write_tokens", u.cacheWrite);
         usage.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning);
         return usage;
     }

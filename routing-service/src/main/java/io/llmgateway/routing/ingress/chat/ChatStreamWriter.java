@@ -58,11 +58,15 @@ final class ChatStreamWriter implements StreamWriter {
         ObjectNode chunk = chunk();
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", index);
+        JsonNode logprobs = delta.remove("logprobs"); // carried beside the delta by the OpenAI adapter
         if (legacy) {
             JsonNode content = delta.get("content");
             choice.put("text", content == null || content.isNull() ? "" : content.asText());
         } else {
             choice.set("delta", delta);
+        }
+        if (logprobs != null) {
+            choice.set("logprobs", logprobs);
         }
         choice.put("finish_reason", finish);
         choice.put("native_finish_reason", nativeFinish);

@@ -8,11 +8,19 @@ import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamSink;
 import io.llmgateway.routing.canonical.TokenUsage;
 import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.usage.Tokens;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
-/** Anthropic Messages API: system prompt, content blocks, tool_use/tool_result, its own stream events. */
+/**
+ * Anthropic Messages API: the request is built by {@link AnthropicRequest}; answers and stream events
+ * come back with thinking as {@code reasoning} and {@code reasoning_details} (signatures, redacted
+ * thinking), cache reads and writes in the usage, and thinking tokens (which Anthropic counts inside
+ * {@code output_tokens} without a separate figure) estimated with the gateway's tokenizer.
+ */
 @Singleton
 public class AnthropicAdapter implements ProviderAdapter {
 
@@ -23,125 +31,14 @@ public class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public UpstreamCall request(ObjectNode in, Candidate c, boolean stream, String credential) {
-        ObjectNode body = Json.object();
-        body.put("model", c.endpoint().providerModel());
-        StringBuilder system = new StringBuilder();
-        ArrayNode messages = body.putArray("messages");
-        for (JsonNode m : in.path("messages")) {
-            String role = m.path("role").asText();
-            if (role.equals("system") || role.equals("developer")) {
-                system.append(system.length() > 0 ? "\n" : "").append(Json.contentText(m.get("content")));
-                continue;
-            }
-            ArrayNode blocks = Json.NODES.arrayNode();
-            if (role.equals("tool")) {
-                ObjectNode r = blocks.addObject().put("type", "tool_result")
-                        .put("tool_use_id", m.path("tool_call_id").asText());
-                r.put("content", Json.contentText(m.get("content")));
-                append(messages, "user", blocks);
-                continue;
-            }
-            JsonNode content = m.get("content");
-            if (content != null && content.isArray()) {
-                for (JsonNode part : content) {
-                    if ("image_url".equals(Json.text(part, "type"))) {
-                        String url = part.path("image_url").path("url").asText();
-                        ObjectNode img = blocks.addObject().put("type", "image");
-                        if (url.startsWith("data:")) {
-                            int semi = url.indexOf(';');
-                            img.putObject("source").put("type", "base64").put("media_type", url.substring(5, semi))
-                                    .put("data", url.substring(url.indexOf(',') + 1));
-                        } else {
-                            img.putObject("source").put("type", "url").put("url", url);
-                        }
-                    } else if (part.has("text")) {
-                        blocks.addObject().put("type", "text").put("text", part.get("text").asText());
-                    }
-                }
-            } else if (content != null && !content.isNull() && !content.asText().isEmpty()) {
-                blocks.addObject().put("type", "text").put("text", content.asText());
-            }
-            for (JsonNode call : m.path("tool_calls")) {
-                ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", call.path("id").asText())
-                        .put("name", call.path("function").path("name").asText());
-                String args = call.path("function").path("arguments").asText("{}");
-                use.set("input", args.isBlank() ? Json.object() : Json.parse(args));
-            }
-            append(messages, role.equals("assistant") ? "assistant" : "user", blocks);
-        }
-        if (system.length() > 0) {
-            body.put("system", system.toString());
-        }
-        JsonNode max = in.hasNonNull("max_completion_tokens") ? in.get("max_completion_tokens") : in.get("max_tokens");
-        int maxTokens = max != null && max.isInt() ? max.asInt()
-                : c.endpoint().maxCompletionTokens() != null ? c.endpoint().maxCompletionTokens() : 4096;
-        body.put("max_tokens", maxTokens);
-        copy(in, body, "temperature", "temperature");
-        copy(in, body, "top_p", "top_p");
-        copy(in, body, "top_k", "top_k");
-        JsonNode stop = in.get("stop");
-        if (stop != null && !stop.isNull()) {
-            ArrayNode seq = body.putArray("stop_sequences");
-            if (stop.isArray()) {
-                stop.forEach(seq::add);
-            } else {
-                seq.add(stop.asText());
-            }
-        }
-        if (in.path("tools").isArray() && in.path("tools").size() > 0) {
-            ArrayNode tools = body.putArray("tools");
-            for (JsonNode t : in.get("tools")) {
-                JsonNode f = t.path("function");
-                ObjectNode tool = tools.addObject().put("name", f.path("name").asText());
-                if (f.has("description")) {
-                    tool.put("description", f.get("description").asText());
-                }
-                tool.set("input_schema", f.has("parameters") ? f.get("parameters") : Json.object().put("type", "object"));
-            }
-            JsonNode choice = in.get("tool_choice");
-            if (choice != null && !choice.isNull()) {
-                if (choice.isTextual()) {
-                    switch (choice.asText()) {
-                        case "required" -> body.putObject("tool_choice").put("type", "any");
-                        case "none" -> body.putObject("tool_choice").put("type", "none");
-                        default -> body.putObject("tool_choice").put("type", "auto");
-                    }
-                } else {
-                    body.putObject("tool_choice").put("type", "tool").put("name",
-                            choice.path("function").path("name").asText());
-                }
-            }
-        }
-        JsonNode reasoning = in.get("reasoning");
-        if (reasoning != null && reasoning.hasNonNull("max_tokens")) {
-            body.putObject("thinking").put("type", "enabled").put("budget_tokens", reasoning.get("max_tokens").asInt());
-        }
-        if (stream) {
-            body.put("stream", true);
-        }
         Map<String, String> headers = new HashMap<>();
         headers.put("content-type", "application/json");
         headers.put("anthropic-version", "2023-06-01");
         if (credential != null) {
             headers.put("x-api-key", credential);
         }
-        return new UpstreamCall(OpenAiAdapter.trim(c.provider().baseUrl()) + "/messages", headers, Json.buffer(body));
-    }
-
-    /** Anthropic wants alternating roles: consecutive same-role turns are merged. */
-    private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-        if (!messages.isEmpty() && role.equals(messages.get(messages.size() - 1).path("role").asText())) {
-            ((ArrayNode) messages.get(messages.size() - 1).get("content")).addAll(blocks);
-            return;
-        }
-        ObjectNode msg = messages.addObject().put("role", role);
-        msg.set("content", blocks);
-    }
-
-    private static void copy(JsonNode in, ObjectNode out, String from, String to) {
-        if (in.hasNonNull(from)) {
-            out.set(to, in.get(from));
-        }
+        return new UpstreamCall(OpenAiAdapter.trim(c.provider().baseUrl()) + "/messages", headers,
+                Json.buffer(AnthropicRequest.body(in, c, stream)));
     }
 
     @Override
@@ -154,11 +51,24 @@ public class AnthropicAdapter implements ProviderAdapter {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode calls = Json.NODES.arrayNode();
+        ArrayNode details = Json.NODES.arrayNode();
+        boolean jsonTool = false;
         for (JsonNode block : content) {
             switch (block.path("type").asText()) {
                 case "text" -> text.append(block.path("text").asText());
-                case "thinking" -> reasoning.append(block.path("thinking").asText());
+                case "thinking" -> {
+                    reasoning.append(block.path("thinking").asText());
+                    details.add(ReasoningDetails.text(block.path("thinking").asText(), Json.text(block, "signature"),
+                            ReasoningDetails.ANTHROPIC, details.size()));
+                }
+                case "redacted_thinking" -> details.add(ReasoningDetails.encrypted(block.path("data").asText(), null,
+                        ReasoningDetails.ANTHROPIC, details.size()));
                 case "tool_use" -> {
+                    if (AnthropicRequest.JSON_TOOL.equals(Json.text(block, "name"))) {
+                        jsonTool = true;
+                        text.append(block.path("input").toString());
+                        continue;
+                    }
                     ObjectNode call = calls.addObject().put("id", block.path("id").asText()).put("type", "function");
                     call.putObject("function").put("name", block.path("name").asText())
                             .put("arguments", block.path("input").toString());
@@ -170,16 +80,21 @@ public class AnthropicAdapter implements ProviderAdapter {
         if (reasoning.length() > 0) {
             message.put("reasoning", reasoning.toString());
         }
+        if (!details.isEmpty()) {
+            message.set("reasoning_details", details);
+        }
         if (!calls.isEmpty()) {
             message.set("tool_calls", calls);
         }
         String nat = Json.text(body, "stop_reason");
-        String finish = finish(nat);
+        String finish = jsonTool && calls.isEmpty() && "tool_use".equals(nat) ? "stop" : finish(nat);
         ArrayNode choices = Json.NODES.arrayNode();
         ObjectNode choice = choices.addObject().put("index", 0);
         choice.set("message", message);
         choice.put("finish_reason", finish).put("native_finish_reason", nat);
-        return new Completion(choices, usage(body.get("usage")), Json.text(body, "id"), null, finish, nat);
+        TokenUsage usage = usage(body.get("usage"));
+        usage.reasoning = Math.min(Tokens.count(reasoning.toString()), usage.completion);
+        return new Completion(choices, usage, Json.text(body, "id"), null, finish, nat);
     }
 
     static String finish(String nat) {
@@ -194,20 +109,38 @@ public class AnthropicAdapter implements ProviderAdapter {
         };
     }
 
+    /** Anthropic's input_tokens leave out the cache: the prompt is the three summed. */
     static TokenUsage usage(JsonNode u) {
         if (u == null || !u.isObject()) {
             return new TokenUsage();
         }
         long cacheRead = Json.num(u, "cache_read_input_tokens");
-        long prompt = Json.num(u, "input_tokens") + cacheRead + Json.num(u, "cache_creation_input_tokens");
-        return TokenUsage.of(prompt, Json.num(u, "output_tokens"), 0, cacheRead);
+        long cacheWrite = Json.num(u, "cache_creation_input_tokens");
+        long prompt = Json.num(u, "input_tokens") + cacheRead + cacheWrite;
+        return TokenUsage.of(prompt, Json.num(u, "output_tokens"), 0, cacheRead, cacheWrite);
     }
 
     @Override
     public StreamDecoder decoder(StreamSink sink) {
-        TokenUsage usage = new TokenUsage();
-        Map<Integer, Integer> toolIndex = new HashMap<>();
-        return (event, data) -> {
+        return new Decoder(sink);
+    }
+
+    /** One stream's state: usage so far, tool blocks by index, the thinking text for the estimate. */
+    private static final class Decoder implements StreamDecoder {
+        private final StreamSink sink;
+        private final TokenUsage usage = new TokenUsage();
+        private final Map<Integer, Integer> toolIndex = new HashMap<>();
+        private final Set<Integer> jsonBlocks = new HashSet<>();
+        private final Map<Integer, Integer> detailIndex = new HashMap<>();
+        private final StringBuilder thinking = new StringBuilder();
+        private boolean jsonAnswer;
+
+        Decoder(StreamSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void onEvent(String event, String data) {
             JsonNode e = Json.parse(data);
             String type = e.path("type").asText(event == null ? "" : event);
             switch (type) {
@@ -217,51 +150,34 @@ public class AnthropicAdapter implements ProviderAdapter {
                     TokenUsage u = usage(msg.get("usage"));
                     usage.prompt = u.prompt;
                     usage.cached = u.cached;
+                    usage.cacheWrite = u.cacheWrite;
                     usage.completion = u.completion;
                     sink.delta(0, Json.object().put("role", "assistant").put("content", ""), null, null);
                 }
-                case "content_block_start" -> {
-                    JsonNode block = e.path("content_block");
-                    if ("tool_use".equals(Json.text(block, "type"))) {
-                        int idx = toolIndex.size();
-                        toolIndex.put(e.path("index").asInt(), idx);
-                        ObjectNode delta = Json.object();
-                        ObjectNode call = delta.putArray("tool_calls").addObject().put("index", idx)
-                                .put("id", block.path("id").asText()).put("type", "function");
-                        call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
-                        sink.delta(0, delta, null, null);
-                    }
-                }
-                case "content_block_delta" -> {
-                    JsonNode d = e.path("delta");
-                    switch (d.path("type").asText()) {
-                        case "text_delta" -> sink.delta(0, Json.object().put("content", d.path("text").asText()), null, null);
-                        case "thinking_delta" -> sink.delta(0, Json.object().put("reasoning", d.path("thinking").asText()),
-                                null, null);
-                        case "input_json_delta" -> {
-                            ObjectNode delta = Json.object();
-                            delta.putArray("tool_calls").addObject()
-                                    .put("index", toolIndex.getOrDefault(e.path("index").asInt(), 0))
-                                    .putObject("function").put("arguments", d.path("partial_json").asText());
-                            sink.delta(0, delta, null, null);
-                        }
-                        default -> { }
-                    }
-                }
+                case "content_block_start" -> blockStart(e.path("index").asInt(), e.path("content_block"));
+                case "content_block_delta" -> blockDelta(e.path("index").asInt(), e.path("delta"));
                 case "message_delta" -> {
                     JsonNode u = e.path("usage");
                     if (u.has("output_tokens")) {
                         usage.completion = u.get("output_tokens").asLong();
                         usage.present = true;
                     }
+                    if (u.has("cache_read_input_tokens") || u.has("cache_creation_input_tokens")) {
+                        TokenUsage full = usage(u);
+                        usage.prompt = full.prompt;
+                        usage.cached = full.cached;
+                        usage.cacheWrite = full.cacheWrite;
+                    }
                     String nat = Json.text(e.path("delta"), "stop_reason");
                     if (nat != null) {
-                        sink.delta(0, Json.object(), finish(nat), nat);
+                        String finish = jsonAnswer && toolIndex.isEmpty() && "tool_use".equals(nat) ? "stop" : finish(nat);
+                        sink.delta(0, Json.object(), finish, nat);
                     }
                 }
                 case "message_stop" -> {
                     if (usage.present || usage.prompt > 0) {
                         usage.present = true;
+                        usage.reasoning = Math.min(Tokens.count(thinking.toString()), usage.completion);
                         sink.usage(usage);
                     }
                     sink.done();
@@ -269,7 +185,66 @@ public class AnthropicAdapter implements ProviderAdapter {
                 case "error" -> sink.fail(Json.text(e.path("error"), "message"));
                 default -> { }
             }
-        };
+        }
+
+        private void blockStart(int index, JsonNode block) {
+            switch (block.path("type").asText()) {
+                case "tool_use" -> {
+                    if (AnthropicRequest.JSON_TOOL.equals(Json.text(block, "name"))) {
+                        jsonBlocks.add(index);
+                        jsonAnswer = true;
+                        return;
+                    }
+                    int idx = toolIndex.size();
+                    toolIndex.put(index, idx);
+                    ObjectNode delta = Json.object();
+                    ObjectNode call = delta.putArray("tool_calls").addObject().put("index", idx)
+                            .put("id", block.path("id").asText()).put("type", "function");
+                    call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
+                    sink.delta(0, delta, null, null);
+                }
+                case "thinking" -> detailIndex.put(index, detailIndex.size());
+                case "redacted_thinking" -> {
+                    ObjectNode delta = Json.object();
+                    ReasoningDetails.add(delta, ReasoningDetails.encrypted(block.path("data").asText(), null,
+                            ReasoningDetails.ANTHROPIC, detailIndex.size()));
+                    detailIndex.put(index, detailIndex.size());
+                    sink.delta(0, delta, null, null);
+                }
+                default -> { }
+            }
+        }
+
+        private void blockDelta(int index, JsonNode d) {
+            switch (d.path("type").asText()) {
+                case "text_delta" -> sink.delta(0, Json.object().put("content", d.path("text").asText()), null, null);
+                case "thinking_delta" -> {
+                    String text = d.path("thinking").asText();
+                    thinking.append(text);
+                    ObjectNode delta = Json.object().put("reasoning", text);
+                    ReasoningDetails.add(delta, ReasoningDetails.text(text, null, ReasoningDetails.ANTHROPIC,
+                            detailIndex.getOrDefault(index, 0)));
+                    sink.delta(0, delta, null, null);
+                }
+                case "signature_delta" -> {
+                    ObjectNode delta = Json.object();
+                    ReasoningDetails.add(delta, ReasoningDetails.text(null, d.path("signature").asText(),
+                            ReasoningDetails.ANTHROPIC, detailIndex.getOrDefault(index, 0)));
+                    sink.delta(0, delta, null, null);
+                }
+                case "input_json_delta" -> {
+                    if (jsonBlocks.contains(index)) {
+                        sink.delta(0, Json.object().put("content", d.path("partial_json").asText()), null, null);
+                        return;
+                    }
+                    ObjectNode delta = Json.object();
+                    delta.putArray("tool_calls").addObject().put("index", toolIndex.getOrDefault(index, 0))
+                            .putObject("function").put("arguments", d.path("partial_json").asText());
+                    sink.delta(0, delta, null, null);
+                }
+                default -> { }
+            }
+        }
     }
 
     @Override

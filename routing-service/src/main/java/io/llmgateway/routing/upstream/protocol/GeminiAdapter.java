@@ -27,118 +27,9 @@ public class GeminiAdapter implements ProviderAdapter {
 
     @Override
     public UpstreamCall request(ObjectNode in, Candidate c, boolean stream, String credential) {
-        ObjectNode body = Json.object();
-        ArrayNode contents = body.putArray("contents");
-        StringBuilder system = new StringBuilder();
-        Map<String, String> toolNames = new HashMap<>();
-        for (JsonNode m : in.path("messages")) {
-            String role = m.path("role").asText();
-            if (role.equals("system") || role.equals("developer")) {
-                system.append(system.length() > 0 ? "\n" : "").append(Json.contentText(m.get("content")));
-                continue;
-            }
-            ArrayNode parts = Json.NODES.arrayNode();
-            if (role.equals("tool")) {
-                String name = toolNames.getOrDefault(m.path("tool_call_id").asText(), m.path("name").asText("tool"));
-                ObjectNode fr = parts.addObject().putObject("functionResponse").put("name", name);
-                String text = Json.contentText(m.get("content"));
-                JsonNode parsed;
-                try {
-                    parsed = Json.parse(text);
-                } catch (RuntimeException e) {
-                    parsed = null;
-                }
-                fr.set("response", parsed != null && parsed.isObject() ? parsed : Json.object().put("content", text));
-                append(contents, "user", parts);
-                continue;
-            }
-            JsonNode content = m.get("content");
-            if (content != null && content.isArray()) {
-                for (JsonNode part : content) {
-                    if ("image_url".equals(Json.text(part, "type"))) {
-                        String url = part.path("image_url").path("url").asText();
-                        if (url.startsWith("data:")) {
-                            parts.addObject().putObject("inlineData")
-                                    .put("mimeType", url.substring(5, url.indexOf(';')))
-                                    .put("data", url.substring(url.indexOf(',') + 1));
-                        } else {
-                            parts.addObject().putObject("fileData").put("fileUri", url);
-                        }
-                    } else if (part.has("text")) {
-                        parts.addObject().put("text", part.get("text").asText());
-                    }
-                }
-            } else if (content != null && !content.isNull() && !content.asText().isEmpty()) {
-                parts.addObject().put("text", content.asText());
-            }
-            for (JsonNode call : m.path("tool_calls")) {
-                String name = call.path("function").path("name").asText();
-                toolNames.put(call.path("id").asText(), name);
-                String args = call.path("function").path("arguments").asText("{}");
-                parts.addObject().putObject("functionCall").put("name", name)
-                        .set("args", args.isBlank() ? Json.object() : Json.parse(args));
-            }
-            append(contents, role.equals("assistant") ? "model" : "user", parts);
-        }
-        if (system.length() > 0) {
-            body.putObject("systemInstruction").putArray("parts").addObject().put("text", system.toString());
-        }
-        ObjectNode gen = body.putObject("generationConfig");
-        copy(in, gen, "temperature", "temperature");
-        copy(in, gen, "top_p", "topP");
-        copy(in, gen, "top_k", "topK");
-        copy(in, gen, "seed", "seed");
-        copy(in, gen, "presence_penalty", "presencePenalty");
-        copy(in, gen, "frequency_penalty", "frequencyPenalty");
-        copy(in, gen, in.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", "maxOutputTokens");
-        JsonNode stop = in.get("stop");
-        if (stop != null && !stop.isNull()) {
-            ArrayNode seq = gen.putArray("stopSequences");
-            if (stop.isArray()) {
-                stop.forEach(seq::add);
-            } else {
-                seq.add(stop.asText());
-            }
-        }
-        JsonNode rf = in.get("response_format");
-        if (rf != null && rf.isObject()) {
-            String type = rf.path("type").asText();
-            if (type.equals("json_object") || type.equals("json_schema")) {
-                gen.put("responseMimeType", "application/json");
-                if (rf.path("json_schema").has("schema")) {
-                    gen.set("responseSchema", rf.path("json_schema").get("schema"));
-                }
-            }
-        }
-        if (in.path("tools").isArray() && in.path("tools").size() > 0) {
-            ArrayNode decls = body.putArray("tools").addObject().putArray("functionDeclarations");
-            for (JsonNode t : in.get("tools")) {
-                JsonNode f = t.path("function");
-                ObjectNode d = decls.addObject().put("name", f.path("name").asText());
-                if (f.has("description")) {
-                    d.put("description", f.get("description").asText());
-                }
-                if (f.has("parameters")) {
-                    d.set("parameters", f.get("parameters"));
-                }
-            }
-            JsonNode choice = in.get("tool_choice");
-            if (choice != null && !choice.isNull()) {
-                ObjectNode fcc = body.putObject("toolConfig").putObject("functionCallingConfig");
-                if (choice.isTextual()) {
-                    fcc.put("mode", switch (choice.asText()) {
-                        case "required" -> "ANY";
-                        case "none" -> "NONE";
-                        default -> "AUTO";
-                    });
-                } else {
-                    fcc.put("mode", "ANY").putArray("allowedFunctionNames").add(choice.path("function").path("name").asText());
-                }
-            }
-        }
         String base = modelUrl(c);
         return new UpstreamCall(stream ? base + ":streamGenerateContent?alt=sse" : base + ":generateContent",
-                headers(credential), Json.buffer(body));
+                headers(credential), Json.buffer(GeminiRequest.body(in)));
     }
 
     private static String modelUrl(Candidate c) {
@@ -201,20 +92,6 @@ public class GeminiAdapter implements ProviderAdapter {
         return new Completion(vectors, usage(body.get("usageMetadata")), null, null, null, null);
     }
 
-    private static void append(ArrayNode contents, String role, ArrayNode parts) {
-        if (!contents.isEmpty() && role.equals(contents.get(contents.size() - 1).path("role").asText())) {
-            ((ArrayNode) contents.get(contents.size() - 1).get("parts")).addAll(parts);
-            return;
-        }
-        contents.addObject().put("role", role).set("parts", parts);
-    }
-
-    private static void copy(JsonNode in, ObjectNode out, String from, String to) {
-        if (in.hasNonNull(from)) {
-            out.set(to, in.get(from));
-        }
-    }
-
     static String finish(String nat, boolean toolCalls) {
         if (nat == null) {
             return null;
@@ -239,29 +116,44 @@ public class GeminiAdapter implements ProviderAdapter {
                 Json.num(u, "cachedContentTokenCount"));
     }
 
-    /** Translates one candidate's parts to an OpenAI message/delta; returns whether it held tool calls. */
-    private static boolean parts(JsonNode parts, ObjectNode target, int[] toolCounter) {
+    /**
+     * Translates one candidate's parts to an OpenAI message/delta: thoughts as {@code reasoning} and
+     * {@code reasoning.text} details, thought signatures as {@code reasoning.encrypted} details (with
+     * the id of the tool call they came with); returns whether it held tool calls.
+     */
+    private static boolean parts(JsonNode parts, ObjectNode target, int[] toolCounter, int[] details) {
         StringBuilder text = new StringBuilder();
         StringBuilder thought = new StringBuilder();
         ArrayNode calls = Json.NODES.arrayNode();
         for (JsonNode p : parts) {
+            String signature = Json.text(p, "thoughtSignature");
+            String callId = null;
             if (p.has("functionCall")) {
                 JsonNode fc = p.get("functionCall");
                 ObjectNode call = calls.addObject();
                 if (toolCounter != null) {
                     call.put("index", toolCounter[0]++);
                 }
-                call.put("id", "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
-                        .put("type", "function");
+                callId = fc.hasNonNull("id") ? fc.get("id").asText()
+                        : "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+                call.put("id", callId).put("type", "function");
                 call.putObject("function").put("name", fc.path("name").asText())
                         .put("arguments", fc.has("args") ? fc.get("args").toString() : "{}");
             } else if (p.path("thought").asBoolean(false)) {
                 thought.append(p.path("text").asText());
+                ReasoningDetails.add(target, ReasoningDetails.text(p.path("text").asText(), null, ReasoningDetails.GEMINI,
+                        details[0]++));
             } else if (p.has("text")) {
                 text.append(p.get("text").asText());
             }
+            if (signature != null) {
+                ReasoningDetails.add(target, ReasoningDetails.encrypted(signature, callId, ReasoningDetails.GEMINI,
+                        details[0]++));
+            }
         }
-        target.put("content", text.toString());
+        if (toolCounter == null || text.length() > 0) {
+            target.put("content", text.toString());
+        }
         if (thought.length() > 0) {
             target.put("reasoning", thought.toString());
         }
@@ -283,7 +175,7 @@ public class GeminiAdapter implements ProviderAdapter {
         int i = 0;
         for (JsonNode cand : candidates) {
             ObjectNode message = Json.object().put("role", "assistant");
-            boolean tools = parts(cand.path("content").path("parts"), message, null);
+            boolean tools = parts(cand.path("content").path("parts"), message, null, new int[1]);
             String nat = Json.text(cand, "finishReason");
             String f = finish(nat, tools);
             ObjectNode choice = choices.addObject().put("index", i++);
@@ -301,6 +193,7 @@ public class GeminiAdapter implements ProviderAdapter {
     @Override
     public StreamDecoder decoder(StreamSink sink) {
         int[] toolCounter = new int[1];
+        int[] details = new int[1];
         boolean[] sawTools = new boolean[1];
         return (event, data) -> {
             JsonNode e = Json.parse(data);
@@ -311,7 +204,7 @@ public class GeminiAdapter implements ProviderAdapter {
             sink.meta(Json.text(e, "responseId"), null);
             for (JsonNode cand : e.path("candidates")) {
                 ObjectNode delta = Json.object();
-                boolean tools = parts(cand.path("content").path("parts"), delta, toolCounter);
+                boolean tools = parts(cand.path("content").path("parts"), delta, toolCounter, details);
                 sawTools[0] |= tools;
                 String nat = Json.text(cand, "finishReason");
                 sink.delta(cand.path("index").asInt(0), delta, finish(nat, sawTools[0]), nat);

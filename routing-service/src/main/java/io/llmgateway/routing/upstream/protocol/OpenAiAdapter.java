@@ -17,9 +17,13 @@ import java.util.Map;
 @Singleton
 public class OpenAiAdapter implements ProviderAdapter {
 
-    /** Fields only the gateway understands; providers may reject them. */
+    /**
+     * Fields only the gateway understands; providers may reject them. A top-level {@code cache_control}
+     * (automatic caching) is Anthropic's: OpenAI caches prompts by itself and refuses unknown arguments;
+     * {@code cache_control} on content parts passes through for the OpenAI-compatible hosts that read it.
+     */
     static final List<String> GATEWAY_FIELDS = List.of("models", "provider", "route", "transforms", "usage", "plugins",
-            "reasoning", "debug", "session_id", "trace");
+            "reasoning", "debug", "session_id", "trace", "cache_control");
 
     @Override
     public String name() {
@@ -39,9 +43,9 @@ public class OpenAiAdapter implements ProviderAdapter {
                 body.set(name, field.getValue());
             }
         }
-        JsonNode reasoning = chatRequest.get("reasoning");
-        if (reasoning != null && reasoning.hasNonNull("effort") && !body.has("reasoning_effort")) {
-            body.put("reasoning_effort", reasoning.get("effort").asText());
+        ReasoningAsk reasoning = ReasoningAsk.of(chatRequest);
+        if (!body.has("reasoning_effort") && (reasoning.on() || reasoning.off())) {
+            body.put("reasoning_effort", reasoning.off() ? "none" : reasoning.effort() != null ? reasoning.effort() : "medium");
         }
         if (stream) {
             body.put("stream", true);
@@ -75,6 +79,9 @@ public class OpenAiAdapter implements ProviderAdapter {
         String nativeFinish = null;
         for (JsonNode c : choices) {
             ObjectNode choice = (ObjectNode) c;
+            if (c.get("message") instanceof ObjectNode message) {
+                reasoning(message);
+            }
             String nat = Json.text(c, "finish_reason");
             choice.put("finish_reason", normalise(nat));
             choice.put("native_finish_reason", nat);
@@ -104,9 +111,12 @@ public class OpenAiAdapter implements ProviderAdapter {
             if (choices != null) {
                 for (JsonNode c : choices) {
                     String nat = Json.text(c, "finish_reason");
-                    JsonNode delta = c.get("delta");
-                    sink.delta(c.path("index").asInt(0), delta != null && delta.isObject() ? (ObjectNode) delta
-                            : Json.object(), normalise(nat), nat);
+                    ObjectNode delta = c.get("delta") instanceof ObjectNode d ? d : Json.object();
+                    reasoning(delta);
+                    if (c.hasNonNull("logprobs")) {
+                        delta.set("logprobs", c.get("logprobs")); // the chat stream writer moves it to the choice
+                    }
+                    sink.delta(c.path("index").asInt(0), delta, normalise(nat), nat);
                 }
             }
             if (chunk.hasNonNull("usage")) {
@@ -162,13 +172,30 @@ public class OpenAiAdapter implements ProviderAdapter {
         return new UpstreamError(status, code, Json.text(err, "message"));
     }
 
+    /** OpenAI's usage; {@code cache_write_tokens} is OpenRouter's, sent by the hosts that bill cache writes. */
     static TokenUsage usage(JsonNode u) {
         if (u == null || !u.isObject()) {
             return new TokenUsage();
         }
+        JsonNode prompt = u.get("prompt_tokens_details");
         return TokenUsage.of(Json.num(u, "prompt_tokens"), Json.num(u, "completion_tokens"),
-                Json.num(u.get("completion_tokens_details"), "reasoning_tokens"),
-                Json.num(u.get("prompt_tokens_details"), "cached_tokens"));
+                Json.num(u.get("completion_tokens_details"), "reasoning_tokens"), Json.num(prompt, "cached_tokens"),
+                Json.num(prompt, "cache_write_tokens"));
+    }
+
+    /**
+     * A message or delta's reasoning as OpenRouter shapes it: {@code reasoning_content} (vLLM,
+     * DeepSeek) read as {@code reasoning}, and {@code reasoning_details} added when the host sent none.
+     */
+    private static void reasoning(ObjectNode target) {
+        JsonNode content = target.remove("reasoning_content");
+        if (content != null && content.isTextual() && !target.has("reasoning")) {
+            target.set("reasoning", content);
+        }
+        JsonNode text = target.get("reasoning");
+        if (text != null && text.isTextual() && !text.asText().isEmpty() && !target.has("reasoning_details")) {
+            ReasoningDetails.add(target, ReasoningDetails.text(text.asText(), null, "unknown", 0));
+        }
     }
 
     static String normalise(String reason) {
