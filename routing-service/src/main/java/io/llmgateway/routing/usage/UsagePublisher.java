@@ -115,7 +115,11 @@ public class UsagePublisher {
         }
         spillExecutor.shutdown();
         try {
-            spillExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            // a spill still being written when the process ends would be lost: wait for it, however
+            // slow the disk or the machine is right now
+            if (!spillExecutor.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.errorf("usage spill to %s did not finish within 60 s of shutdown", spillFile);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
