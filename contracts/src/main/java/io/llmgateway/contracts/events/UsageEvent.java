@@ -17,6 +17,10 @@ import java.util.List;
  * <p>On the stream, a field whose value is null, or a primitive 0 or false, may be absent (routing
  * leaves those out to keep entries small); readers take an absent field as that value, which is what
  * Jackson does for this record. {@code cost} is always present.
+ *
+ * <p>{@code appReferer} / {@code appTitle} are the client's {@code HTTP-Referer} and {@code X-Title}
+ * (or {@code X-OpenRouter-Title}) headers; {@code user} is the request's end-user id ({@code user});
+ * {@code sessionId} its {@code session_id} (or the {@code x-session-id} header).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -51,7 +55,23 @@ public record UsageEvent(
         String errorMessage,
         String appReferer,
         String appTitle,
-        String traceparent) {
+        String traceparent,
+        String user,
+        String sessionId) {
+
+    /** An event without end-user and session ids. */
+    public UsageEvent(String generationId, long createdAt, String keyHash, String accountId, String requestedModel,
+            String model, String provider, String endpointId, String providerModel, String upstreamId,
+            List<UsageAttempt> attempts, long promptTokens, long completionTokens, long reasoningTokens,
+            long cachedTokens, boolean tokensEstimated, BigDecimal cost, long costMicros, long latencyMs, Long ttftMs,
+            long generationTimeMs, boolean streamed, boolean cancelled, String status, int httpStatus,
+            String finishReason, String nativeFinishReason, String errorMessage, String appReferer, String appTitle,
+            String traceparent) {
+        this(generationId, createdAt, keyHash, accountId, requestedModel, model, provider, endpointId, providerModel,
+                upstreamId, attempts, promptTokens, completionTokens, reasoningTokens, cachedTokens, tokensEstimated,
+                cost, costMicros, latencyMs, ttftMs, generationTimeMs, streamed, cancelled, status, httpStatus,
+                finishReason, nativeFinishReason, errorMessage, appReferer, appTitle, traceparent, null, null);
+    }
 
     public static final String STATUS_SUCCESS = "success";
     public static final String STATUS_ERROR = "error";
