@@ -154,6 +154,7 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                             endpoint("sim-ep-embed-gemini", "sim-gemini", "0.00000003"))))
                     .add(embeddings(model("sim/embed-claude", endpoint("sim-ep-embed-only-claude", "sim-claude",
                             "0.00000001"))));
+            RequestFieldsTest.catalog(providers, models, sim);
         }
         return new JsonObject().put("version", VERSION).put("providers", providers).put("models", models);
     }
