@@ -191,7 +191,7 @@ class RequestFieldsTest {
         // the suite still serves, and accepts the good values of the same fields
         post(with(",\"temperature\":2,\"top_p\":0,\"top_k\":0,\"seed\":-3,\"stop\":[\"a\",\"b\",\"c\",\"d\"],"
                 + "\"logit_bias\":{\"50256\":-100},\"logprobs\":true,\"top_logprobs\":20,\"n\":1,\"repetition_penalty\":2,"
-                + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"s-1\",\"schema\":{\"type\":\"object\"}}},"
+                + "\"response_format\":{\"type\":\"text\"},"
                 + "\"reasoning\":{\"effort\":\"low\",\"exclude\":true},\"user\":\"u\",\"session_id\":\"s\","
                 + "\"transforms\":[\"middle-out\"],\"provider\":{\"zdr\":false,\"sort\":{\"by\":\"price\",\"partition\":\"none\"},"
                 + "\"max_price\":{\"request\":\"0.01\",\"image\":0},\"preferred_max_latency\":{\"p50\":3},"
