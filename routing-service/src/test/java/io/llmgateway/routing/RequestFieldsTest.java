@@ -139,6 +139,8 @@ class RequestFieldsTest {
                 { ",\"provider\":{\"preferred_max_latency\":0}", "provider.preferred_max_latency" },
                 { ",\"provider\":{\"sort\":\"exacto\"}", "provider.sort" },
                 { ",\"provider\":{\"sort\":{\"by\":\"price\",\"partition\":\"provider\"}}", "provider.sort.partition" },
+                { ",\"route\":\"random\"", "route" }, { ",\"debug\":{\"echo_upstream_body\":true}", "debug" },
+                { ",\"trace\":{\"trace_id\":\"t\"}", "trace" },
                 { ",\"provider\":{\"zdr\":\"yes\"}", "provider.zdr" }, { ",\"provider\":{\"bogus\":1}", "provider.bogus" },
         };
         for (String[] e : extras) {

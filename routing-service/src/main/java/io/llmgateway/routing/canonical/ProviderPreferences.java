@@ -21,6 +21,13 @@ public record ProviderPreferences(List<String> order, boolean allowFallbacks, Li
     public static final ProviderPreferences DEFAULT = new ProviderPreferences(null, true, null, null, null, false,
             null, null, null, null, null, null, null, false, null, null);
 
+    /** The same preferences with {@code partition} set (the deprecated top-level {@code route} maps to it). */
+    public ProviderPreferences withPartition(String value) {
+        return new ProviderPreferences(order, allowFallbacks, only, ignore, sort, requireParameters, dataCollection,
+                quantizations, maxPromptPrice, maxCompletionPrice, maxRequestPrice, maxImagePrice, value, zdr,
+                preferredMaxLatencyMs, preferredMinThroughput);
+    }
+
     /** With several models, sort all their endpoints together rather than model by model. */
     public boolean sortsAcrossModels() {
         return sort != null && "none".equals(partition);

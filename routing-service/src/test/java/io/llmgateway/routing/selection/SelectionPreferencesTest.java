@@ -87,6 +87,9 @@ class SelectionPreferencesTest {
                 order(models + ",\"provider\":{\"sort\":{\"by\":\"price\",\"partition\":\"none\"}}"));
         assertEquals(List.of("a-zdr", "b-keeps", "a-keeps", "a-slow"),
                 order(models + ",\"provider\":{\"sort\":{\"by\":\"throughput\",\"partition\":\"none\"}}"));
+        // the deprecated top-level route: "sort" is partition none, "fallback" partition model
+        assertEquals(List.of("b-keeps", "a-keeps", "a-slow", "a-zdr"),
+                order(models + ",\"route\":\"sort\",\"provider\":{\"sort\":\"price\"}"));
         assertEquals(List.of("b-keeps"),
                 order(models + ",\"provider\":{\"allow_fallbacks\":false,\"sort\":{\"by\":\"price\",\"partition\":\"none\"}}"));
     }

@@ -51,7 +51,8 @@ public class ChatRequestParser {
         long promptChars = MessageValidator.check(body);
         boolean stream = SamplingValidator.bool(body, "stream");
         Integer maxTokens = SamplingValidator.maxTokens(body);
-        ProviderPreferences provider = ProviderPreferencesParser.parse(body.get("provider"));
+        ProviderPreferences provider = ProviderPreferencesParser.route(body,
+                ProviderPreferencesParser.parse(body.get("provider")));
         SamplingValidator.check(body);
         ShapeValidator.check(body);
         plugins(body);

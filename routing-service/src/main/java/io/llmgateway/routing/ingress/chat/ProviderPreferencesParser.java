@@ -100,6 +100,21 @@ final class ProviderPreferencesParser {
                 latency == null ? null : latency * 1000, throughput);
     }
 
+    /**
+     * The deprecated top-level {@code route}: {@code fallback} is {@code sort.partition: "model"},
+     * {@code sort} is {@code "none"}; an explicit {@code provider.sort.partition} wins.
+     */
+    static ProviderPreferences route(JsonNode body, ProviderPreferences pref) {
+        JsonNode route = body.get("route");
+        if (absent(route)) {
+            return pref;
+        }
+        if (!route.isTextual() || !Set.of("fallback", "sort").contains(route.asText())) {
+            throw BadRequest.field("route", "must be fallback or sort (deprecated: use provider.sort.partition)");
+        }
+        return pref.partition() != null ? pref : pref.withPartition(route.asText().equals("sort") ? "none" : "model");
+    }
+
     private static String sortName(JsonNode v, String field) {
         if (v.isTextual() && v.asText().equals("exacto")) {
             throw BadRequest.unsupported(field, "'exacto' needs tool-calling quality data the gateway does not have");

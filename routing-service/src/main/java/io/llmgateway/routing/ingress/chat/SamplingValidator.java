@@ -75,6 +75,15 @@ final class SamplingValidator {
         if (!absent(effort) && (!effort.isTextual() || !EFFORTS.contains(effort.asText()))) {
             throw BadRequest.field("reasoning_effort", "must be one of " + sorted(EFFORTS));
         }
+        JsonNode debug = body.get("debug");
+        if (!absent(debug) && (!debug.isObject() || debug.path("echo_upstream_body").asBoolean(false))) {
+            throw BadRequest.unsupported("debug", "echoing the upstream body is not available through this gateway");
+        }
+        JsonNode trace = body.get("trace");
+        if (!absent(trace) && (!trace.isObject() || !trace.isEmpty())) {
+            throw BadRequest.unsupported("trace", "the gateway has no trace broadcast destinations; it propagates W3C"
+                    + " traceparent headers instead");
+        }
         JsonNode modalities = body.get("modalities");
         if (!absent(modalities)) {
             if (!modalities.isArray()) {
