@@ -24,7 +24,7 @@ final class SamplingValidator {
             "presence_penalty", new double[] { -2, 2 },
             "min_p", new double[] { 0, 1 },
             "top_a", new double[] { 0, 1 });
-    private static final Set<String> EFFORTS = Set.of("max", "xhigh", "high", "medium", "low", "minimal", "none");
+    static final Set<String> EFFORTS = Set.of("max", "xhigh", "high", "medium", "low", "minimal", "none");
     static final int MAX_ID_LENGTH = 256;
 
     private SamplingValidator() {

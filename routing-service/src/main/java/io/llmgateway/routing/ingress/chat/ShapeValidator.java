@@ -17,7 +17,6 @@ final class ShapeValidator {
 
     static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
     private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
-    private static final Set<String> EFFORTS = Set.of("max", "xhigh", "high", "medium", "low", "minimal", "none");
     private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
 
     private ShapeValidator() {
@@ -163,8 +162,8 @@ final class ShapeValidator {
             throw BadRequest.type("reasoning", "an object");
         }
         JsonNode effort = r.get("effort");
-        if (!absent(effort) && (!effort.isTextual() || !EFFORTS.contains(effort.asText()))) {
-            throw BadRequest.field("reasoning.effort", "must be one of " + SamplingValidator.sorted(EFFORTS));
+        if (!absent(effort) && (!effort.isTextual() || !SamplingValidator.EFFORTS.contains(effort.asText()))) {
+            throw BadRequest.field("reasoning.effort", "must be one of " + SamplingValidator.sorted(SamplingValidator.EFFORTS));
         }
         JsonNode max = r.get("max_tokens");
         if (!absent(max) && (!max.isIntegralNumber() || !max.canConvertToInt() || max.asInt() < 0)) {
