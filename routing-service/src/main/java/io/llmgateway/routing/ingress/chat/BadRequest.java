@@ -17,6 +17,10 @@ public final class BadRequest {
         return new GatewayException(400, "Invalid '" + field + "': " + why, Map.of("field", field));
     }
 
+    public static GatewayException required(String field) {
+        return new GatewayException(400, "'" + field + "' is required", Map.of("field", field));
+    }
+
     /** The gateway understands the field but cannot honour it here: refused rather than dropped. */
     public static GatewayException unsupported(String field, String why) {
         return new GatewayException(400, "Unsupported '" + field + "': " + why,

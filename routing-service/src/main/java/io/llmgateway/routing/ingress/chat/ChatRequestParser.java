@@ -132,7 +132,7 @@ public class ChatRequestParser {
     private static void toChat(ObjectNode body) {
         JsonNode prompt = body.remove("prompt");
         if (prompt == null || prompt.isNull()) {
-            throw BadRequest.field("prompt", "required");
+            throw BadRequest.required("prompt");
         }
         String text;
         if (prompt.isTextual()) {
@@ -144,6 +144,18 @@ public class ChatRequestParser {
         }
         ArrayNode messages = body.putArray("messages");
         messages.addObject().put("role", "user").put("content", text);
+        // the legacy form's logprobs is how many top tokens to return (0-5): chat's logprobs + top_logprobs
+        JsonNode logprobs = body.get("logprobs");
+        if (logprobs != null && logprobs.isIntegralNumber()) {
+            int top = logprobs.asInt();
+            if (top < 0 || top > 5) {
+                throw BadRequest.field("logprobs", "must be between 0 and 5");
+            }
+            body.put("logprobs", true);
+            if (top > 0) {
+                body.put("top_logprobs", top);
+            }
+        }
     }
 
     /** {@code model} and the {@code models} fallback list, in order, without repeats. */
@@ -174,7 +186,7 @@ public class ChatRequestParser {
             }
         }
         if (models.isEmpty()) {
-            throw BadRequest.field("model", "required (or 'models')");
+            throw BadRequest.required("model");
         }
         return models;
     }

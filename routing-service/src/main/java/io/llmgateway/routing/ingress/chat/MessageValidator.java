@@ -25,7 +25,7 @@ final class MessageValidator {
     static long check(ObjectNode body) {
         JsonNode messages = body.get("messages");
         if (absent(messages)) {
-            throw BadRequest.field("messages", "required");
+            throw BadRequest.required("messages");
         }
         if (!messages.isArray()) {
             throw BadRequest.type("messages", "an array");
