@@ -56,6 +56,50 @@ class ApiTest {
                 == events.size());
     }
 
+    /** Issue 22: the request's user and session, and the app headers, reach the generation and the time-series. */
+    @Test
+    void generationAndTimeSeriesKeepUserSessionAndApp() {
+        String account = TestSupport.newAccount();
+        String management = AuthStub.newKey(account, KeyState.MANAGEMENT);
+        long t = now();
+        UsageEvent base = TestSupport.ok(account, "kh", "openai/gpt-4o", "openai", t, "0.001");
+        UsageEvent alice = withClient(base, "https://app.example", "Example App", "alice", "s-1");
+        UsageEvent bob = withClient(TestSupport.ok(account, "kh", "openai/gpt-4o", "openai", t, "0.002"), null,
+                "Titled Only", "bob", null);
+        UsageEvent alice2 = withClient(TestSupport.ok(account, "kh", "openai/gpt-4o", "openai", t, "0.004"),
+                "https://app.example", null, "alice", "s-1");
+        ingest(account, List.of(alice, bob, alice2));
+        JsonPath data = given().auth().oauth2(management).queryParam("id", alice.generationId())
+                .get("/api/v1/generation").then().statusCode(200).extract().jsonPath().setRootPath("data");
+        assertEquals("alice", data.getString("external_user"));
+        assertEquals("s-1", data.getString("session_id"));
+        assertEquals("https://app.example", data.getString("http_referer"));
+        assertEquals("Example App", data.getString("app_title"));
+        for (String group : List.of("user", "app")) {
+            JsonPath series = given().auth().oauth2(management).queryParam("granularity", "minute")
+                    .queryParam("group_by", group).queryParam("metrics", "requests,cost")
+                    .get("/api/v1/usage/timeseries").then().statusCode(200).extract().jsonPath();
+            Map<String, Integer> requests = new java.util.HashMap<>();
+            for (Map<String, Object> s : series.<Map<String, Object>>getList("data.series")) {
+                int sum = 0;
+                for (Object p : (List<?>) s.get("points")) {
+                    sum += ((Number) ((Map<?, ?>) p).get("requests")).intValue();
+                }
+                requests.put((String) s.get("group"), sum);
+            }
+            assertEquals(group.equals("user") ? Map.of("alice", 2, "bob", 1)
+                    : Map.of("https://app.example", 2, "Titled Only", 1), requests, group);
+        }
+    }
+
+    private static UsageEvent withClient(UsageEvent e, String referer, String title, String user, String session) {
+        return new UsageEvent(e.generationId(), e.createdAt(), e.keyHash(), e.accountId(), e.requestedModel(), e.model(),
+                e.provider(), e.endpointId(), e.providerModel(), e.upstreamId(), e.attempts(), e.promptTokens(),
+                e.completionTokens(), e.reasoningTokens(), e.cachedTokens(), e.tokensEstimated(), e.cost(), e.costMicros(),
+                e.latencyMs(), e.ttftMs(), e.generationTimeMs(), e.streamed(), e.cancelled(), e.status(), e.httpStatus(),
+                e.finishReason(), e.nativeFinishReason(), e.errorMessage(), referer, title, e.traceparent(), user, session);
+    }
+
     @Test
     void generationHasTheOpenRouterShapeAndIsScopedToTheAccount() {
         String account = TestSupport.newAccount();

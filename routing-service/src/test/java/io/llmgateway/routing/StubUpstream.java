@@ -200,6 +200,7 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                     .add(model("sim/vertex-claude", fidelity(endpoint("sim-ep-vertex-claude", "sim-vertex", "0.000003"))
                             .put("adapter", "anthropic")));
             providers.add(provider("sim-vertex", "gemini", sim + "sim-vertex/v1"));
+            RequestFieldsTest.catalog(providers, models, sim);
         }
         JsonObject aliases = new JsonObject().put("test/old-name", "test/model").put("~test/model-latest", "test/model");
         JsonArray presets = new JsonArray().add(new JsonObject().put("account_id", "acct-sk-good").put("slug", "careful")

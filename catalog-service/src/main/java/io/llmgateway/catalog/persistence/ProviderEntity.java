@@ -28,6 +28,8 @@ public class ProviderEntity extends PanacheEntityBase {
     public boolean trainsOnData;
     @Column(name = "retains_prompts")
     public boolean retainsPrompts;
+    /** Zero data retention, set by the operator (V4). */
+    public boolean zdr;
     public String status;
     public String source;
     @Column(name = "updated_at")

@@ -136,6 +136,7 @@ public class AdminService {
             row.credentialKey = c == null ? null : c.secretKey();
             row.trainsOnData = Boolean.TRUE.equals(r.trainsOnData());
             row.retainsPrompts = Boolean.TRUE.equals(r.retainsPrompts());
+            row.zdr = Boolean.TRUE.equals(r.zdr());
             row.status = r.status() == null ? "active" : r.status();
             row.source = source;
             row.updatedAt = Instant.now();

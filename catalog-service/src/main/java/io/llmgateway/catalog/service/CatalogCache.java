@@ -132,7 +132,7 @@ public class CatalogCache {
         List<CatalogSnapshot.Provider> providers = new ArrayList<>();
         for (var p : current.providers().values()) {
             providers.add(new CatalogSnapshot.Provider(p.slug, p.name, p.adapter, effectiveBaseUrl(p),
-                    effectiveCredential(p), p.trainsOnData, p.retainsPrompts, p.status));
+                    effectiveCredential(p), p.trainsOnData, p.retainsPrompts, p.status, p.zdr));
         }
         List<CatalogSnapshot.Model> models = new ArrayList<>();
         Map<String, EndpointHealth> stats = health.all();

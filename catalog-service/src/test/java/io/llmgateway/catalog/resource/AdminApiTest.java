@@ -86,7 +86,7 @@ class AdminApiTest {
         long before = version();
         operator().body("""
                 {"name": "Acme AI", "adapter": "anthropic", "base_url": "https://api.acme.example/v1",
-                 "credential": {"env": "ACME_API_KEY"}, "trains_on_data": true}""")
+                 "credential": {"env": "ACME_API_KEY"}, "trains_on_data": true, "zdr": true}""")
                 .put("/admin/providers/acme").then().statusCode(200).body("changed", equalTo(true));
         operator().body("""
                 {"name": "Acme: Rocket 1", "description": "test model", "context_length": 64000,
@@ -117,6 +117,7 @@ class AdminApiTest {
                 .orElseThrow();
         assertEquals("http://localhost:8090/p/acme/v1", provider.get("base_url"));
         assertEquals(true, provider.get("trains_on_data"));
+        assertEquals(true, provider.get("zdr"), "the operator's zero-data-retention flag reaches routing");
 
         // the committed changes were announced on the (prefixed) catalog-events stream
         List<StreamMessage<String, String, String>> entries = redis.stream(String.class)

@@ -20,6 +20,10 @@ import java.util.List;
  * <p>On the stream, a field whose value is null, or a primitive 0 or false, may be absent (routing
  * leaves those out to keep entries small); readers take an absent field as that value, which is what
  * Jackson does for this record. {@code cost} is always present.
+ *
+ * <p>{@code appReferer} / {@code appTitle} are the client's {@code HTTP-Referer} and {@code X-Title}
+ * (or {@code X-OpenRouter-Title}) headers; {@code user} is the request's end-user id ({@code user});
+ * {@code sessionId} its {@code session_id} (or the {@code x-session-id} header).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -55,12 +59,15 @@ public record UsageEvent(
         String appReferer,
         String appTitle,
         String traceparent,
-        long cacheWriteTokens) {
+        long cacheWriteTokens,
+        String user,
+        String sessionId) {
 
     /**
      * The event as it was before {@code cacheWriteTokens} (prompt tokens written to the provider's
-     * cache, priced at {@code input_cache_write}; 0 when none): kept so producers and tests written
-     * against the older shape still compile.
+     * cache, priced at {@code input_cache_write}; 0 when none), {@code user} and {@code sessionId}
+     * (the client's end-user and session ids; null when it sent none): kept so producers and tests
+     * written against the older shape still compile.
      */
     public UsageEvent(String generationId, long createdAt, String keyHash, String accountId, String requestedModel,
             String model, String provider, String endpointId, String providerModel, String upstreamId,
@@ -72,7 +79,7 @@ public record UsageEvent(
         this(generationId, createdAt, keyHash, accountId, requestedModel, model, provider, endpointId, providerModel,
                 upstreamId, attempts, promptTokens, completionTokens, reasoningTokens, cachedTokens, tokensEstimated,
                 cost, costMicros, latencyMs, ttftMs, generationTimeMs, streamed, cancelled, status, httpStatus,
-                finishReason, nativeFinishReason, errorMessage, appReferer, appTitle, traceparent, 0);
+                finishReason, nativeFinishReason, errorMessage, appReferer, appTitle, traceparent, 0, null, null);
     }
 
     public static final String STATUS_SUCCESS = "success";

@@ -48,11 +48,19 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
      * @param baseUrl       base URL including the API version path (e.g. {@code https://api.groq.com/openai/v1})
      * @param credentialRef name of the environment variable (filled from a Kubernetes Secret) holding
      *                      the provider key; null for providers that need none (the simulator)
+     * @param zdr           the operator marked the provider zero-data-retention (request {@code provider.zdr});
+     *                      false when absent (catalogs before issue 22)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Provider(String slug, String name, String adapter, String baseUrl, String credentialRef,
-            boolean trainsOnData, boolean retainsPrompts, String status) {
+            boolean trainsOnData, boolean retainsPrompts, String status, boolean zdr) {
+
+        /** A provider not marked zero-data-retention. */
+        public Provider(String slug, String name, String adapter, String baseUrl, String credentialRef,
+                boolean trainsOnData, boolean retainsPrompts, String status) {
+            this(slug, name, adapter, baseUrl, credentialRef, trainsOnData, retainsPrompts, status, false);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

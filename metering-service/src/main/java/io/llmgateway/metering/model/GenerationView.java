@@ -15,7 +15,8 @@ import java.util.Map;
  * OpenRouter's generation stats shape ({@code GenerationResponse.data}), built from a stored row, plus
  * a few gateway fields (requested_model, endpoint_id, ttft, status, attempts). Every field the spec
  * marks required is present, null where the gateway has no such notion (moderation, apps, BYOK, presets,
- * web search, end-user ids, user agent); {@code workspace_id} is the account id.
+ * web search, user agent); {@code external_user} and {@code session_id} are the request's {@code user} and
+ * {@code session_id}; {@code workspace_id} is the account id.
  */
 public final class GenerationView {
 
@@ -63,11 +64,11 @@ public final class GenerationView {
         d.put("data_region", "global");
         d.put("router", null);
         d.put("request_id", null);
-        d.put("session_id", null);
+        d.put("session_id", r.getString("session_id"));
         d.put("response_cache_source_id", null);
-        // required (nullable) by the SDK's GenerationResponse: no presets, web search or end-user ids here;
-        // the usage event carries no user agent (UsageEvent has no such field), so it is unknown
-        d.put("external_user", null);
+        // required (nullable) by the SDK's GenerationResponse: no presets or web search here; the end user is
+        // the request's `user`; the usage event carries no user agent (UsageEvent has no such field)
+        d.put("external_user", r.getString("user_id"));
         d.put("preset_id", null);
         d.put("user_agent", null);
         d.put("web_search_engine", null);

@@ -13,6 +13,10 @@ public final class MinuteBucket {
     public final String model;
     public final String provider;
     public final String endpointId;
+    /** The request's end-user id, '' for none. */
+    public final String user;
+    /** The app (HTTP-Referer, else X-Title), '' for none. */
+    public final String app;
     public long requests;
     public long errors;
     public long rateLimited;
@@ -31,19 +35,21 @@ public final class MinuteBucket {
     public final long[] tpsHist = new long[Histogram.BUCKETS];
 
     public MinuteBucket(long minuteEpochSecond, String accountId, String keyHash, String model, String provider,
-            String endpointId) {
+            String endpointId, String user, String app) {
         this.minuteEpochSecond = minuteEpochSecond;
         this.accountId = accountId;
         this.keyHash = keyHash;
         this.model = model;
         this.provider = provider;
         this.endpointId = endpointId;
+        this.user = user;
+        this.app = app;
     }
 
     /** Identity of the row: same order as the table's primary key, also the lock order of upserts. */
     public String key() {
         return minuteEpochSecond + "\u0000" + accountId + "\u0000" + keyHash + "\u0000" + model + "\u0000" + provider
-                + "\u0000" + endpointId;
+                + "\u0000" + endpointId + "\u0000" + user + "\u0000" + app;
     }
 
     public void add(UsageEvent e) {

@@ -23,12 +23,13 @@ public class RollupRepository {
             sum(generation_ms_sum), hist_sum(latency_hist), hist_sum(ttft_hist), hist_sum(tps_hist)""";
 
     private static final String COLUMNS = """
-            (bucket_start, account_id, key_hash, model, provider, endpoint_id, requests, errors, rate_limited, cancelled,
+            (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app, requests, errors, rate_limited,
+            cancelled,
             prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost, latency_ms_sum, ttft_ms_sum,
             ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist)""";
 
     private static final String REPLACE = """
-            ON CONFLICT (bucket_start, account_id, key_hash, model, provider, endpoint_id) DO UPDATE SET
+            ON CONFLICT (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app) DO UPDATE SET
             requests = excluded.requests, errors = excluded.errors, rate_limited = excluded.rate_limited,
             cancelled = excluded.cancelled, prompt_tokens = excluded.prompt_tokens,
             completion_tokens = excluded.completion_tokens, reasoning_tokens = excluded.reasoning_tokens,
@@ -38,16 +39,16 @@ public class RollupRepository {
             ttft_hist = excluded.ttft_hist, tps_hist = excluded.tps_hist""";
 
     static final String ROLL_HOURS = "INSERT INTO usage_hour " + COLUMNS
-            + " SELECT date_trunc('hour', bucket_start, 'UTC') AS h, account_id, key_hash, model, provider, endpoint_id, "
+            + " SELECT date_trunc('hour', bucket_start, 'UTC') AS h, account_id, key_hash, model, provider, endpoint_id, user_id, app, "
             + SUMS + " FROM usage_minute WHERE bucket_start >= to_timestamp($1::bigint) AND bucket_start < to_timestamp($2::bigint)"
             + " AND date_trunc('hour', bucket_start, 'UTC') = ANY(SELECT to_timestamp(x) FROM unnest($3::bigint[]) x)"
-            + " GROUP BY 1, 2, 3, 4, 5, 6 " + REPLACE;
+            + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 " + REPLACE;
 
     static final String ROLL_DAYS = "INSERT INTO usage_day " + COLUMNS
-            + " SELECT date_trunc('day', bucket_start, 'UTC') AS d, account_id, key_hash, model, provider, endpoint_id, "
+            + " SELECT date_trunc('day', bucket_start, 'UTC') AS d, account_id, key_hash, model, provider, endpoint_id, user_id, app, "
             + SUMS + " FROM usage_hour WHERE bucket_start >= to_timestamp($1::bigint) AND bucket_start < to_timestamp($2::bigint)"
             + " AND date_trunc('day', bucket_start, 'UTC') = ANY(SELECT to_timestamp(x) FROM unnest($3::bigint[]) x)"
-            + " GROUP BY 1, 2, 3, 4, 5, 6 " + REPLACE;
+            + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 " + REPLACE;
 
     private final Pool pool;
 

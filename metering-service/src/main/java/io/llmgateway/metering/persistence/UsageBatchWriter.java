@@ -34,33 +34,37 @@ public class UsageBatchWriter {
             INSERT INTO generations (generation_id, created_at, account_id, key_hash, requested_model, model, provider,
                 endpoint_id, provider_model, upstream_id, attempts, prompt_tokens, completion_tokens, reasoning_tokens,
                 cached_tokens, tokens_estimated, cost, cost_micros, latency_ms, ttft_ms, generation_time_ms, streamed,
-                cancelled, status, http_status, finish_reason, native_finish_reason, error_message, app_referer, app_title)
+                cancelled, status, http_status, finish_reason, native_finish_reason, error_message, app_referer, app_title,
+                user_id, session_id)
             SELECT g, to_timestamp(c), a, k, rm, m, p, e, pm, u, at::jsonb, pt, ct, rt, cat, te, co::numeric, cm, l, tt, gt,
-                s, ca, st, hs, fr, nfr, em, ar, ati
+                s, ca, st, hs, fr, nfr, em, ar, ati, us, si
             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                 $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
                 $16::boolean[], $17::text[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::boolean[],
-                $23::boolean[], $24::text[], $25::integer[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[])
-                AS t(g, c, a, k, rm, m, p, e, pm, u, at, pt, ct, rt, cat, te, co, cm, l, tt, gt, s, ca, st, hs, fr, nfr, em, ar, ati)
+                $23::boolean[], $24::text[], $25::integer[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[],
+                $31::text[], $32::text[])
+                AS t(g, c, a, k, rm, m, p, e, pm, u, at, pt, ct, rt, cat, te, co, cm, l, tt, gt, s, ca, st, hs, fr, nfr, em, ar, ati,
+                us, si)
             ON CONFLICT (generation_id, created_at) DO NOTHING
             RETURNING generation_id
             """;
 
-    /** $23 are the hours to mark dirty; the CTE runs even though nothing reads it (PostgreSQL semantics). */
+    /** $25 are the hours to mark dirty; the CTE runs even though nothing reads it (PostgreSQL semantics). */
     static final String UPSERT_MINUTES = """
             WITH dirty AS (
-                INSERT INTO rollup_dirty (hour_start) SELECT DISTINCT to_timestamp(h) FROM unnest($23::bigint[]) AS d(h)
+                INSERT INTO rollup_dirty (hour_start) SELECT DISTINCT to_timestamp(h) FROM unnest($25::bigint[]) AS d(h)
                 ON CONFLICT DO NOTHING)
-            INSERT INTO usage_minute AS u (bucket_start, account_id, key_hash, model, provider, endpoint_id, requests, errors,
-                rate_limited, cancelled, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost,
-                latency_ms_sum, ttft_ms_sum, ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist)
-            SELECT to_timestamp(b), a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co::numeric, ls, ts, tc, gs,
+            INSERT INTO usage_minute AS u (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app,
+                requests, errors, rate_limited, cancelled, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens,
+                cost, latency_ms_sum, ttft_ms_sum, ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist)
+            SELECT to_timestamp(b), a, k, m, p, e, us, ap, r, er, rl, ca, pt, ct, rt, cat, co::numeric, ls, ts, tc, gs,
                 lh::bigint[], th::bigint[], ph::bigint[]
             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
                 $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[],
-                $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[], $21::text[], $22::text[])
-                AS t(b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph)
-            ON CONFLICT (bucket_start, account_id, key_hash, model, provider, endpoint_id) DO UPDATE SET
+                $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[], $21::text[], $22::text[],
+                $23::text[], $24::text[])
+                AS t(b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph, us, ap)
+            ON CONFLICT (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app) DO UPDATE SET
                 requests = u.requests + excluded.requests,
                 errors = u.errors + excluded.errors,
                 rate_limited = u.rate_limited + excluded.rate_limited,
@@ -127,7 +131,7 @@ public class UsageBatchWriter {
         String[] g = new String[n], a = new String[n], k = new String[n], rm = new String[n], m = new String[n],
                 p = new String[n], e = new String[n], pm = new String[n], u = new String[n], at = new String[n],
                 co = new String[n], st = new String[n], fr = new String[n], nfr = new String[n], em = new String[n],
-                ar = new String[n], ati = new String[n];
+                ar = new String[n], ati = new String[n], us = new String[n], si = new String[n];
         Long[] c = new Long[n], pt = new Long[n], ct = new Long[n], rt = new Long[n], cat = new Long[n], cm = new Long[n],
                 l = new Long[n], tt = new Long[n], gt = new Long[n];
         Boolean[] te = new Boolean[n], s = new Boolean[n], ca = new Boolean[n];
@@ -164,9 +168,11 @@ public class UsageBatchWriter {
             em[i] = ev.errorMessage();
             ar[i] = ev.appReferer();
             ati[i] = ev.appTitle();
+            us[i] = ev.user();
+            si[i] = ev.sessionId();
         }
         Object[] params = {g, c, a, k, rm, m, p, e, pm, u, at, pt, ct, rt, cat, te, co, cm, l, tt, gt, s, ca, st, hs, fr,
-                nfr, em, ar, ati};
+                nfr, em, ar, ati, us, si};
         return Tuple.from(Arrays.asList(params));
     }
 
@@ -184,7 +190,7 @@ public class UsageBatchWriter {
             long minute = Math.floorDiv(ev.createdAt(), 60L) * 60L;
             hours.add(Math.floorDiv(ev.createdAt(), 3600L) * 3600L);
             MinuteBucket probe = new MinuteBucket(minute, ev.accountId(), ev.keyHash(), modelOf(ev), orEmpty(ev.provider()),
-                    orEmpty(ev.endpointId()));
+                    orEmpty(ev.endpointId()), orEmpty(ev.user()), appOf(ev));
             buckets.computeIfAbsent(probe.key(), x -> probe).add(ev);
         }
         Collection<MinuteBucket> rows = buckets.values();
@@ -193,7 +199,8 @@ public class UsageBatchWriter {
                 ct = new Long[n], rt = new Long[n], cat = new Long[n], ls = new Long[n], ts = new Long[n], tc = new Long[n],
                 gs = new Long[n];
         String[] a = new String[n], k = new String[n], m = new String[n], p = new String[n], e = new String[n],
-                co = new String[n], lh = new String[n], th = new String[n], ph = new String[n];
+                co = new String[n], lh = new String[n], th = new String[n], ph = new String[n], us = new String[n],
+                ap = new String[n];
         int i = 0;
         for (MinuteBucket x : rows) {
             b[i] = x.minuteEpochSecond;
@@ -218,9 +225,11 @@ public class UsageBatchWriter {
             lh[i] = Histogram.toLiteral(x.latencyHist);
             th[i] = Histogram.toLiteral(x.ttftHist);
             ph[i] = Histogram.toLiteral(x.tpsHist);
+            us[i] = x.user;
+            ap[i] = x.app;
             i++;
         }
-        Object[] params = {b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph,
+        Object[] params = {b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph, us, ap,
                 hours.toArray(new Long[0])};
         return conn.preparedQuery(UPSERT_MINUTES).execute(Tuple.from(Arrays.asList(params))).replaceWithVoid();
     }
@@ -228,6 +237,11 @@ public class UsageBatchWriter {
     /** A request that failed before any model was chosen is counted under the model it asked for. */
     public static String modelOf(UsageEvent e) {
         return e.model() != null && !e.model().isBlank() ? e.model() : e.requestedModel();
+    }
+
+    /** The app a request came from, for the time-series: its HTTP-Referer, else its X-Title; '' for none. */
+    public static String appOf(UsageEvent e) {
+        return e.appReferer() != null && !e.appReferer().isBlank() ? e.appReferer() : orEmpty(e.appTitle());
     }
 
     private static String orEmpty(String s) {

@@ -16,7 +16,7 @@ public class UsageQueryRepository {
     public static final Map<String, String> TABLES = Map.of("minute", "usage_minute", "hour", "usage_hour",
             "day", "usage_day");
     public static final Map<String, String> GROUP_COLUMNS = Map.of("model", "model", "provider", "provider",
-            "key", "key_hash", "endpoint", "endpoint_id");
+            "key", "key_hash", "endpoint", "endpoint_id", "user", "user_id", "app", "app");
 
     private static final String SUMS = """
             sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(rate_limited)::bigint AS rate_limited,

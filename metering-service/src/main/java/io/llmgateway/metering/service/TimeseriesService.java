@@ -71,7 +71,7 @@ public class TimeseriesService {
         }
         String group = groupBy == null || groupBy.isBlank() ? null : groupBy.trim().toLowerCase();
         if (group != null && !UsageQueryRepository.GROUP_COLUMNS.containsKey(group)) {
-            throw GatewayException.badRequest("'group_by' must be one of model, provider, key, endpoint");
+            throw GatewayException.badRequest("'group_by' must be one of model, provider, key, endpoint, user, app");
         }
         List<String> wanted = metrics == null || metrics.isBlank() ? DEFAULT_METRICS
                 : Arrays.stream(metrics.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();

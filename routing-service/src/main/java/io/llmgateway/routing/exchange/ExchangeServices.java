@@ -10,6 +10,7 @@ import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.canonical.RequestKind;
 import io.llmgateway.routing.config.RoutingConfig;
 import io.llmgateway.routing.selection.Candidate;
+import io.llmgateway.routing.selection.MiddleOut;
 import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.routing.upstream.HttpClients;
 import io.llmgateway.routing.upstream.UpstreamAttempt;
@@ -48,7 +49,7 @@ public record ExchangeServices(RoutingConfig config, Vertx vertx, Tracer tracer,
         String credential = c.provider().credentialRef() == null ? null : System.getenv(c.provider().credentialRef());
         boolean embeddings = request.kind() == RequestKind.EMBEDDINGS;
         UpstreamCall call = embeddings ? adapter.embeddingsRequest(request.body(), c, credential)
-                : adapter.request(request.body(), c, request.stream(), credential);
+                : adapter.request(MiddleOut.fit(request, c), c, request.stream(), credential);
         long firstByte = request.stream() ? config.upstream().firstByteTimeout().toMillis()
                 : config.upstream().responseTimeout().toMillis();
         return new UpstreamAttempt(clients, vertx, adapter, call, embeddings ? adapter::embeddingsResponse

@@ -123,7 +123,8 @@ public class InferenceHandler {
         BigDecimal balance = keyCache.accountBalance(key);
         RequestIdentity identity = new RequestIdentity(newGenerationId(), System.currentTimeMillis() / 1000, key,
                 asked.models().get(0), request.stream(), format.operation(),
-                ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"));
+                ctx.request().getHeader("HTTP-Referer"), ClientIds.title(ctx.request().headers()),
+                ClientIds.user(request.body()), ClientIds.session(request.body(), ctx.request().headers()));
         Admission.Ticket leased = leases.draw(key, balance, free, tokens, reservation);
         Supplier<Future<Admission.Ticket>> admit;
         boolean optimistic;

@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -27,6 +28,11 @@ public class Selector {
     /** A resolved model with its variant suffix (free, nitro, floor, thinking: reasoning on) or null. */
     record Resolved(CatalogSnapshot.Model model, String variant) {
     }
+
+    /** Suffixes OpenRouter knows that this gateway cannot honour: refused, never routed as the plain model. */
+    static final Map<String, String> UNSUPPORTED_VARIANTS = Map.of(
+            "online", "web search needs a search engine the gateway does not have",
+            "exacto", "exacto routing needs tool-calling quality data the gateway does not have");
 
     private final CatalogCache catalog;
     private final EndpointGuards health;
@@ -44,6 +50,9 @@ public class Selector {
         List<Candidate> out = new ArrayList<>();
         boolean anyModel = false;
         String wrongKind = null;
+        ProviderPreferences pref = request.provider();
+        // sort.partition "none": every model's endpoints sorted together, instead of model by model
+        boolean across = pref.sortsAcrossModels() && (pref.order() == null || pref.order().isEmpty());
         for (String id : request.models()) {
             Resolved resolved = resolve(index, id);
             if (resolved == null) {
@@ -54,11 +63,19 @@ public class Selector {
                 continue;
             }
             anyModel = true;
-            out.addAll(forModel(index, resolved, request));
-            if (!request.provider().allowFallbacks() && !out.isEmpty()) {
+            out.addAll(across ? eligible(index, resolved, request) : forModel(index, resolved, request));
+            if (!across && !pref.allowFallbacks() && !out.isEmpty()) {
                 break;
             }
         }
+        if (across) {
+            out = sorted(out, pref.sort());
+            if (!pref.allowFallbacks() && out.size() > 1) {
+                out = List.of(out.get(0));
+            }
+        }
+        // soft preferences: what meets them first (across models, as OpenRouter documents), then the rest
+        out = Preferred.first(out, pref, MiddleOut.requested(request.body()) ? request.promptTokenEstimate() : -1);
         if (!anyModel && wrongKind != null) {
             throw GatewayException.badRequest(request.kind() == RequestKind.EMBEDDINGS
                     ? "Model '" + wrongKind + "' is not an embeddings model; use POST /api/v1/chat/completions"
@@ -95,12 +112,16 @@ public class Selector {
             if (base != null && List.of("free", "nitro", "floor", "thinking").contains(variant)) {
                 return new Resolved(base, variant);
             }
+            if (base != null && UNSUPPORTED_VARIANTS.containsKey(variant)) {
+                throw new GatewayException(400, "Unsupported 'model' suffix ':" + variant + "': "
+                        + UNSUPPORTED_VARIANTS.get(variant), Map.of("field", "model", "reason", "unsupported"));
+            }
         }
         return null;
     }
 
-    List<Candidate> forModel(CatalogCache.Index index, Resolved resolved, CanonicalRequest request) {
-        ProviderPreferences pref = request.provider();
+    /** The model's endpoints that pass the preferences and capability checks, in catalog order. */
+    List<Candidate> eligible(CatalogCache.Index index, Resolved resolved, CanonicalRequest request) {
         List<Candidate> eligible = new ArrayList<>();
         if (resolved.model().endpoints() == null || !InputModalities.covers(resolved.model(), request.body())) {
             return eligible;
@@ -115,6 +136,12 @@ public class Selector {
                 eligible.add(c);
             }
         }
+        return eligible;
+    }
+
+    List<Candidate> forModel(CatalogCache.Index index, Resolved resolved, CanonicalRequest request) {
+        ProviderPreferences pref = request.provider();
+        List<Candidate> eligible = eligible(index, resolved, request);
         String sort = pref.sort();
         if ("nitro".equals(resolved.variant())) {
             sort = "throughput";
@@ -163,6 +190,9 @@ public class Selector {
         if ("deny".equals(pref.dataCollection()) && (c.provider().trainsOnData() || c.provider().retainsPrompts())) {
             return false;
         }
+        if (pref.zdr() && !c.provider().zdr()) {
+            return false;
+        }
         Pricing price = e.pricing();
         BigDecimal prompt = price == null ? BigDecimal.ZERO : Pricing.orZero(price.prompt());
         BigDecimal completion = price == null ? BigDecimal.ZERO : Pricing.orZero(price.completion());
@@ -173,6 +203,14 @@ public class Selector {
             return false;
         }
         if (pref.maxCompletionPrice() != null && completion.compareTo(pref.maxCompletionPrice()) > 0) {
+            return false;
+        }
+        if (pref.maxRequestPrice() != null && price != null
+                && Pricing.orZero(price.request()).compareTo(pref.maxRequestPrice()) > 0) {
+            return false;
+        }
+        if (pref.maxImagePrice() != null && price != null
+                && Pricing.orZero(price.image()).compareTo(pref.maxImagePrice()) > 0) {
             return false;
         }
         List<String> supported = e.supportedParameters() != null ? e.supportedParameters()
@@ -189,8 +227,9 @@ public class Selector {
                 return false;
             }
         }
-        // a prompt that cannot fit is sent where it fits (a larger-context endpoint), not everywhere
-        return r.promptTokenEstimate() <= c.contextLength();
+        // a prompt that cannot fit is sent where it fits (a larger-context endpoint), not everywhere;
+        // with middle-out it is compressed to fit instead (MiddleOut), after the endpoints where it fits
+        return r.promptTokenEstimate() <= c.contextLength() || MiddleOut.requested(r.body());
     }
 
     private static boolean matches(Candidate c, String slug) {
@@ -203,7 +242,7 @@ public class Selector {
         return p == null ? BigDecimal.ZERO : Pricing.orZero(p.prompt()).add(Pricing.orZero(p.completion()));
     }
 
-    private static List<Candidate> sorted(List<Candidate> list, String sort) {
+    static List<Candidate> sorted(List<Candidate> list, String sort) {
         List<Candidate> out = new ArrayList<>(list);
         Comparator<Candidate> cmp = switch (sort) {
             case "throughput" -> Comparator.comparing((Candidate c) -> c.endpoint().throughputP50() == null ? 0.0

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 
 /**
  * Writes a {@link UsageEvent} as the JSON its consumers read, field by field, as UTF-8 straight into
- * the buffer the Redis client sends. Jackson's bean serialiser reaches each of the event's 32
+ * the buffer the Redis client sends. Jackson's bean serialiser reaches each of the event's 34
  * components by reflection, too slow for an event written on every request.
  *
  * <p>Fields whose value is what a reader assumes when the field is absent (null, a primitive 0 or
@@ -73,6 +73,8 @@ public final class UsageEventWriter {
             text(g, "app_title", e.appTitle());
             text(g, "traceparent", e.traceparent());
             number(g, "cache_write_tokens", e.cacheWriteTokens());
+            text(g, "user", e.user());
+            text(g, "session_id", e.sessionId());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -76,7 +76,8 @@ public class UsageRecorder {
                 List.copyOf(attempts), u.prompt, u.completion, u.reasoning, u.cached, end.estimated(), end.cost(),
                 costMicros, clock.elapsedMs(), clock.ttftMs(), genMs, id.streamed(),
                 UsageEvent.STATUS_CANCELLED.equals(end.status()), end.status(), end.httpStatus(), end.finishReason(),
-                end.nativeFinishReason(), end.error(), id.appReferer(), id.appTitle(), traceparent, u.cacheWrite);
+                end.nativeFinishReason(), end.error(), id.appReferer(), id.appTitle(), traceparent, u.cacheWrite,
+                id.user(), id.sessionId());
     }
 
     /** The attempts as an error body reports them to the client. */

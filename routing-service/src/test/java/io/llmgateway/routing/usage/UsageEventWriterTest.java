@@ -58,7 +58,7 @@ class UsageEventWriterTest {
         String written = UsageEventWriter.json(typical).toString();
         for (String absent : List.of("upstream_id", "reasoning_tokens", "cached_tokens", "tokens_estimated", "cost_micros",
                 "ttft_ms", "generation_time_ms", "streamed", "cancelled", "error_message", "app_referer", "app_title",
-                "\"error\"")) {
+                "\"user\"", "session_id", "\"error\"")) {
             assertFalse(written.contains(absent), absent + " left out: " + written);
         }
         assertTrue(written.contains("\"cost\":0"), "a zero cost is still written: " + written);
@@ -74,9 +74,9 @@ class UsageEventWriterTest {
                 120, 16, 3, 64, true, new BigDecimal("0.000012345678"), 13, 57, 21L, 33, true, true,
                 UsageEvent.STATUS_CANCELLED, 499, "stop", "end_turn", "client went away \u00e9\u4e2d",
                 "https://example.com/app", "My \"App\"", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-                48);
+                48, "end-user-42", "session \"7\"");
         // a new record component that this writer forgets makes the trees differ: every one is set here
-        assertEquals(32, UsageEvent.class.getRecordComponents().length,
+        assertEquals(34, UsageEvent.class.getRecordComponents().length,
                 "UsageEvent changed: write the new component in UsageEventWriter and set it here: "
                         + Arrays.toString(UsageEvent.class.getRecordComponents()));
         sameAsJackson(full);
