@@ -97,7 +97,8 @@ class ApiTest {
                 e.provider(), e.endpointId(), e.providerModel(), e.upstreamId(), e.attempts(), e.promptTokens(),
                 e.completionTokens(), e.reasoningTokens(), e.cachedTokens(), e.tokensEstimated(), e.cost(), e.costMicros(),
                 e.latencyMs(), e.ttftMs(), e.generationTimeMs(), e.streamed(), e.cancelled(), e.status(), e.httpStatus(),
-                e.finishReason(), e.nativeFinishReason(), e.errorMessage(), referer, title, e.traceparent(), user, session);
+                e.finishReason(), e.nativeFinishReason(), e.errorMessage(), referer, title, e.traceparent(), e.cacheWriteTokens(),
+                user, session);
     }
 
     @Test
