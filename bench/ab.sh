@@ -37,7 +37,8 @@ fi
 
 BASE_DIR="$WORK/ab-base"
 BASE_SHA="$(git -C "$ROOT" rev-parse --short "$BASE_REV")"
-NEW_SHA="$(git -C "$ROOT" rev-parse --short HEAD)$([[ -n "$(git -C "$ROOT" status --porcelain -- routing-service)" ]] && echo '+changes')"
+NEW_SHA="$(git -C "$ROOT" rev-parse --short HEAD)"
+[[ -z "$(git -C "$ROOT" status --porcelain -- routing-service)" ]] || NEW_SHA="$NEW_SHA+changes"
 if [[ "$(git -C "$BASE_DIR" rev-parse --short HEAD 2>/dev/null)" != "$BASE_SHA" ]]; then
   step "checking out the baseline $BASE_SHA into $BASE_DIR"
   git -C "$ROOT" worktree remove --force "$BASE_DIR" 2>/dev/null || rm -rf "$BASE_DIR"
