@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,6 +21,7 @@ import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,57 @@ class MessagesApiTest {
                 .body("content[0].text", equalTo("Bonjour")).body("stop_reason", equalTo("end_turn"))
                 .body("usage.input_tokens", equalTo(7)).body("usage.output_tokens", equalTo(1));
         assertEquals(1, StubUpstream.CALLS.get("claude"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whatReachesTheRealSimulatorOverEachProtocol() {
+        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
+        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(lessThan(300));
+        String conversation = MessagesTranslationTest.CONVERSATION.replace("\"sort\":\"price\"", "\"only\":[\"%s\"]")
+                .replace("anthropic/claude", "%s");
+
+        post("sk-good", conversation.formatted("sim/multi", "sim-a")).then().statusCode(200)
+                .body("stop_reason", equalTo("tool_use")).body("content[0].type", equalTo("tool_use"));
+        Map<String, Object> openai = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-a").get("body");
+        List<Map<String, Object>> turns = (List<Map<String, Object>>) openai.get("messages");
+        assertEquals(List.of("system", "user", "assistant", "tool", "user"), turns.stream().map(t -> t.get("role")).toList());
+        List<Map<String, Object>> parts = (List<Map<String, Object>>) turns.get(1).get("content");
+        assertEquals("file", parts.get(3).get("type"));
+        Map<String, Object> reasoning = ((List<Map<String, Object>>) turns.get(2).get("reasoning_details")).get(0);
+        assertEquals("sig-1", reasoning.get("signature"));
+        assertEquals("toolu_1", turns.get(3).get("tool_call_id"));
+        assertEquals(Map.of("type", "ephemeral"),
+                ((List<Map<String, Object>>) turns.get(4).get("content")).get(0).get("cache_control"));
+        assertEquals("required", openai.get("tool_choice"));
+        assertEquals(false, openai.get("parallel_tool_calls"));
+        assertEquals(List.of("END"), openai.get("stop"));
+        assertEquals(40, openai.get("top_k"));
+        assertEquals("u-1", openai.get("user"));
+
+        // thinking stays off here: Anthropic refuses it with a forced tool_choice, and a tool loop under
+        // thinking needs the signed thinking blocks sent back, which the Anthropic adapter does not carry yet
+        post("sk-good", conversation.formatted("sim/claude", "sim-claude")
+                .replace("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},", "")).then().statusCode(200)
+                .body("stop_reason", equalTo("tool_use")).body("content[0].type", equalTo("tool_use"));
+        Map<String, Object> anthropic = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body");
+        assertEquals("be brief", anthropic.get("system"));
+        assertEquals(Map.of("type", "any"), anthropic.get("tool_choice"));
+        assertEquals(List.of("END"), anthropic.get("stop_sequences"));
+        List<Map<String, Object>> blocks = (List<Map<String, Object>>) ((List<Map<String, Object>>) anthropic
+                .get("messages")).get(2).get("content");
+        assertEquals("tool_result", blocks.get(0).get("type"));
+        assertEquals("toolu_1", blocks.get(0).get("tool_use_id"));
+
+        String think = "{\"model\":\"sim/claude\",\"max_tokens\":2048,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Think, then say hi\"}]}";
+        post("sk-good", think).then().statusCode(200).body("content[0].type", equalTo("thinking"))
+                .body("content[0].thinking.length()", greaterThan(0)).body("content[1].type", equalTo("text"));
+        assertEquals(Map.of("type", "enabled", "budget_tokens", 1024),
+                ((Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body")).get("thinking"));
+        String sse = post("sk-good", think.replace("{\"model\"", "{\"stream\":true,\"model\"")).then().statusCode(200)
+                .extract().asString();
+        assertTrue(sse.contains("\"content_block\":{\"type\":\"thinking\"") && sse.contains("\"thinking_delta\""), sse);
     }
 
     @Test
