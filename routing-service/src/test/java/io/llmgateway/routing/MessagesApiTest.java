@@ -100,7 +100,7 @@ class MessagesApiTest {
                 .replace("anthropic/claude", "%s");
 
         post("sk-good", conversation.formatted("sim/multi", "sim-a")).then().statusCode(200)
-                .body("stop_reason", equalTo("tool_use")).body("content[0].type", equalTo("tool_use"));
+                .body("stop_reason", equalTo("tool_use")).body("content.type", org.hamcrest.Matchers.hasItem("tool_use"));
         Map<String, Object> openai = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-a").get("body");
         List<Map<String, Object>> turns = (List<Map<String, Object>>) openai.get("messages");
         assertEquals(List.of("system", "user", "assistant", "tool", "user"), turns.stream().map(t -> t.get("role")).toList());
@@ -117,14 +117,17 @@ class MessagesApiTest {
         assertEquals(40, openai.get("top_k"));
         assertEquals("u-1", openai.get("user"));
 
-        // thinking stays off here: Anthropic refuses it with a forced tool_choice, and a tool loop under
-        // thinking needs the signed thinking blocks sent back, which the Anthropic adapter does not carry yet
+        // thinking stays off here: Anthropic refuses it with a forced tool_choice, and refuses thinking
+        // blocks it did not sign (the loop below has both, signed)
         post("sk-good", conversation.formatted("sim/claude", "sim-claude")
-                .replace("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},", "")).then().statusCode(200)
+                .replace("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},", "")
+                .replace("{\"type\":\"thinking\",\"thinking\":\"need a tool\",\"signature\":\"sig-1\"},", "")
+                .replace("{\"type\":\"redacted_thinking\",\"data\":\"enc-1\"},", "")).then().statusCode(200)
                 .body("stop_reason", equalTo("tool_use")).body("content[0].type", equalTo("tool_use"));
         Map<String, Object> anthropic = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body");
-        assertEquals("be brief", anthropic.get("system"));
-        assertEquals(Map.of("type", "any"), anthropic.get("tool_choice"));
+        assertEquals(List.of(Map.of("type", "text", "text", "be brief", "cache_control", Map.of("type", "ephemeral"))),
+                anthropic.get("system"));
+        assertEquals(Map.of("type", "any", "disable_parallel_tool_use", true), anthropic.get("tool_choice"));
         assertEquals(List.of("END"), anthropic.get("stop_sequences"));
         List<Map<String, Object>> blocks = (List<Map<String, Object>>) ((List<Map<String, Object>>) anthropic
                 .get("messages")).get(2).get("content");
@@ -139,7 +142,26 @@ class MessagesApiTest {
                 ((Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body")).get("thinking"));
         String sse = post("sk-good", think.replace("{\"model\"", "{\"stream\":true,\"model\"")).then().statusCode(200)
                 .extract().asString();
-        assertTrue(sse.contains("\"content_block\":{\"type\":\"thinking\"") && sse.contains("\"thinking_delta\""), sse);
+        assertTrue(sse.contains("\"content_block\":{\"type\":\"thinking\"") && sse.contains("\"thinking_delta\"")
+                && sse.contains("\"signature_delta\""), sse);
+
+        // a tool loop under thinking: the signed thinking block the client sends back reaches Anthropic whole
+        io.vertx.core.json.JsonObject ask = new io.vertx.core.json.JsonObject(think.replace("}]}", "}]," + TOOLS + "}"));
+        Response first = post("sk-good", ask.encode());
+        first.then().statusCode(200).body("content[0].type", equalTo("thinking"))
+                .body("content[0].signature.length()", greaterThan(0)).body("stop_reason", equalTo("tool_use"));
+        io.vertx.core.json.JsonArray content = new io.vertx.core.json.JsonObject(first.asString()).getJsonArray("content");
+        String toolId = content.stream().map(b -> (io.vertx.core.json.JsonObject) b)
+                .filter(b -> "tool_use".equals(b.getString("type"))).findFirst().orElseThrow().getString("id");
+        ask.getJsonArray("messages").add(new io.vertx.core.json.JsonObject().put("role", "assistant").put("content", content))
+                .add(new io.vertx.core.json.JsonObject().put("role", "user").put("content", new io.vertx.core.json.JsonArray()
+                        .add(new io.vertx.core.json.JsonObject().put("type", "tool_result").put("tool_use_id", toolId)
+                                .put("content", "21C"))));
+        post("sk-good", ask.encode()).then().statusCode(200).body("type", equalTo("message"));
+        List<Map<String, Object>> sent = (List<Map<String, Object>>) ((Map<String, Object>) EmbeddingsTest
+                .lastRequest("sim-claude").get("body")).get("messages");
+        assertEquals(content.getJsonObject(0).getString("signature"),
+                ((List<Map<String, Object>>) sent.get(1).get("content")).get(0).get("signature"));
     }
 
     @Test
