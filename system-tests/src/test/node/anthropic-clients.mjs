@@ -85,12 +85,14 @@ await check('streamed tool use', async () => {
 });
 
 await check('thinking', async () => {
-  const r = await client.messages.create({ model: claude, max_tokens: 2048, ...viaAnthropic,
-    thinking: { type: 'enabled', budget_tokens: 1024 },
-    messages: [{ role: 'user', content: 'Hi' },
-      { role: 'assistant', content: [{ type: 'thinking', thinking: 'A greeting.', signature: 'sig' },
-        { type: 'text', text: 'Hello!' }] },
-      { role: 'user', content: 'Say hello in five words.' }] });
+  // two turns: the signed thinking block of the first answer goes back as Anthropic requires
+  const thinking = { type: 'enabled', budget_tokens: 1024 };
+  const ask = [{ role: 'user', content: 'Hi' }];
+  const first = await client.messages.create({ model: claude, max_tokens: 2048, ...viaAnthropic, thinking, messages: ask });
+  const block = first.content.find((b) => b.type === 'thinking');
+  assert(block && block.thinking.length > 0 && block.signature.length > 0, `no signed thinking: ${JSON.stringify(first.content)}`);
+  const r = await client.messages.create({ model: claude, max_tokens: 2048, ...viaAnthropic, thinking,
+    messages: [...ask, { role: 'assistant', content: first.content }, { role: 'user', content: 'Say hello in five words.' }] });
   assert(text(r).length > 0, 'empty text');
 });
 

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,6 +21,7 @@ import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,79 @@ class MessagesApiTest {
                 .body("content[0].text", equalTo("Bonjour")).body("stop_reason", equalTo("end_turn"))
                 .body("usage.input_tokens", equalTo(7)).body("usage.output_tokens", equalTo(1));
         assertEquals(1, StubUpstream.CALLS.get("claude"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whatReachesTheRealSimulatorOverEachProtocol() {
+        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
+        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(lessThan(300));
+        String conversation = MessagesTranslationTest.CONVERSATION.replace("\"sort\":\"price\"", "\"only\":[\"%s\"]")
+                .replace("anthropic/claude", "%s");
+
+        post("sk-good", conversation.formatted("sim/multi", "sim-a")).then().statusCode(200)
+                .body("stop_reason", equalTo("tool_use")).body("content.type", org.hamcrest.Matchers.hasItem("tool_use"));
+        Map<String, Object> openai = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-a").get("body");
+        List<Map<String, Object>> turns = (List<Map<String, Object>>) openai.get("messages");
+        assertEquals(List.of("system", "user", "assistant", "tool", "user"), turns.stream().map(t -> t.get("role")).toList());
+        List<Map<String, Object>> parts = (List<Map<String, Object>>) turns.get(1).get("content");
+        assertEquals("file", parts.get(3).get("type"));
+        Map<String, Object> reasoning = ((List<Map<String, Object>>) turns.get(2).get("reasoning_details")).get(0);
+        assertEquals("sig-1", reasoning.get("signature"));
+        assertEquals("toolu_1", turns.get(3).get("tool_call_id"));
+        assertEquals(Map.of("type", "ephemeral"),
+                ((List<Map<String, Object>>) turns.get(4).get("content")).get(0).get("cache_control"));
+        assertEquals("required", openai.get("tool_choice"));
+        assertEquals(false, openai.get("parallel_tool_calls"));
+        assertEquals(List.of("END"), openai.get("stop"));
+        assertEquals(40, openai.get("top_k"));
+        assertEquals("u-1", openai.get("user"));
+
+        // thinking stays off here: Anthropic refuses it with a forced tool_choice, and refuses thinking
+        // blocks it did not sign (the loop below has both, signed)
+        post("sk-good", conversation.formatted("sim/claude", "sim-claude")
+                .replace("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},", "")
+                .replace("{\"type\":\"thinking\",\"thinking\":\"need a tool\",\"signature\":\"sig-1\"},", "")
+                .replace("{\"type\":\"redacted_thinking\",\"data\":\"enc-1\"},", "")).then().statusCode(200)
+                .body("stop_reason", equalTo("tool_use")).body("content[0].type", equalTo("tool_use"));
+        Map<String, Object> anthropic = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body");
+        assertEquals(List.of(Map.of("type", "text", "text", "be brief", "cache_control", Map.of("type", "ephemeral"))),
+                anthropic.get("system"));
+        assertEquals(Map.of("type", "any", "disable_parallel_tool_use", true), anthropic.get("tool_choice"));
+        assertEquals(List.of("END"), anthropic.get("stop_sequences"));
+        List<Map<String, Object>> blocks = (List<Map<String, Object>>) ((List<Map<String, Object>>) anthropic
+                .get("messages")).get(2).get("content");
+        assertEquals("tool_result", blocks.get(0).get("type"));
+        assertEquals("toolu_1", blocks.get(0).get("tool_use_id"));
+
+        String think = "{\"model\":\"sim/claude\",\"max_tokens\":2048,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Think, then say hi\"}]}";
+        post("sk-good", think).then().statusCode(200).body("content[0].type", equalTo("thinking"))
+                .body("content[0].thinking.length()", greaterThan(0)).body("content[1].type", equalTo("text"));
+        assertEquals(Map.of("type", "enabled", "budget_tokens", 1024),
+                ((Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body")).get("thinking"));
+        String sse = post("sk-good", think.replace("{\"model\"", "{\"stream\":true,\"model\"")).then().statusCode(200)
+                .extract().asString();
+        assertTrue(sse.contains("\"content_block\":{\"type\":\"thinking\"") && sse.contains("\"thinking_delta\"")
+                && sse.contains("\"signature_delta\""), sse);
+
+        // a tool loop under thinking: the signed thinking block the client sends back reaches Anthropic whole
+        io.vertx.core.json.JsonObject ask = new io.vertx.core.json.JsonObject(think.replace("}]}", "}]," + TOOLS + "}"));
+        Response first = post("sk-good", ask.encode());
+        first.then().statusCode(200).body("content[0].type", equalTo("thinking"))
+                .body("content[0].signature.length()", greaterThan(0)).body("stop_reason", equalTo("tool_use"));
+        io.vertx.core.json.JsonArray content = new io.vertx.core.json.JsonObject(first.asString()).getJsonArray("content");
+        String toolId = content.stream().map(b -> (io.vertx.core.json.JsonObject) b)
+                .filter(b -> "tool_use".equals(b.getString("type"))).findFirst().orElseThrow().getString("id");
+        ask.getJsonArray("messages").add(new io.vertx.core.json.JsonObject().put("role", "assistant").put("content", content))
+                .add(new io.vertx.core.json.JsonObject().put("role", "user").put("content", new io.vertx.core.json.JsonArray()
+                        .add(new io.vertx.core.json.JsonObject().put("type", "tool_result").put("tool_use_id", toolId)
+                                .put("content", "21C"))));
+        post("sk-good", ask.encode()).then().statusCode(200).body("type", equalTo("message"));
+        List<Map<String, Object>> sent = (List<Map<String, Object>>) ((Map<String, Object>) EmbeddingsTest
+                .lastRequest("sim-claude").get("body")).get("messages");
+        assertEquals(content.getJsonObject(0).getString("signature"),
+                ((List<Map<String, Object>>) sent.get(1).get("content")).get(0).get("signature"));
     }
 
     @Test

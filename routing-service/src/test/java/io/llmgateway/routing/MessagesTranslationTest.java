@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class MessagesTranslationTest {
 
     static final String CONVERSATION = """
-            {"model":"anthropic/claude","max_tokens":200,"temperature":0.3,"top_p":0.9,"top_k":40,
+            {"model":"anthropic/claude","max_tokens":2000,"temperature":0.3,"top_p":0.9,"top_k":40,
              "stop_sequences":["END"],"metadata":{"user_id":"u-1"},"provider":{"sort":"price"},
              "thinking":{"type":"enabled","budget_tokens":1024},
              "system":[{"type":"text","text":"be brief","cache_control":{"type":"ephemeral"}}],
@@ -69,7 +69,7 @@ class MessagesTranslationTest {
     void conversationBecomesTheCanonicalChatBody() {
         CanonicalRequest request = parse(CONVERSATION);
         ObjectNode b = request.body();
-        assertEquals(200, request.maxTokens());
+        assertEquals(2000, request.maxTokens());
         assertTrue(request.usesTools());
         assertEquals("price", request.provider().sort());
         JsonNode m = b.get("messages");
@@ -114,16 +114,22 @@ class MessagesTranslationTest {
         ObjectNode canonical = parse(CONVERSATION).body();
         JsonNode anthropic = Json.parse(new AnthropicAdapter().request(canonical,
                 AdapterTranslationTest.candidate("anthropic"), false, "k").body());
-        assertEquals("be brief", anthropic.path("system").asText());
-        assertEquals(200, anthropic.path("max_tokens").asInt());
+        assertEquals("be brief", anthropic.path("system").get(0).path("text").asText());
+        assertEquals("ephemeral", anthropic.path("system").get(0).path("cache_control").path("type").asText());
+        assertEquals(2000, anthropic.path("max_tokens").asInt());
         assertEquals(1024, anthropic.path("thinking").path("budget_tokens").asInt());
         assertEquals("END", anthropic.path("stop_sequences").get(0).asText());
         assertEquals(40, anthropic.path("top_k").asInt());
         assertEquals("any", anthropic.path("tool_choice").path("type").asText());
         JsonNode turns = anthropic.path("messages");
         assertEquals("image", turns.get(0).path("content").get(1).path("type").asText());
-        assertEquals("tool_use", turns.get(1).path("content").get(1).path("type").asText());
-        assertEquals("Paris", turns.get(1).path("content").get(1).path("input").path("city").asText());
+        JsonNode said = turns.get(1).path("content"); // thinking blocks go back whole, signed, before the call
+        assertEquals(List.of("thinking", "redacted_thinking", "text", "tool_use"),
+                List.of(said.get(0).path("type").asText(), said.get(1).path("type").asText(),
+                        said.get(2).path("type").asText(), said.get(3).path("type").asText()));
+        assertEquals("sig-1", said.get(0).path("signature").asText());
+        assertEquals("enc-1", said.get(1).path("data").asText());
+        assertEquals("Paris", said.get(3).path("input").path("city").asText());
         assertEquals("tool_result", turns.get(2).path("content").get(0).path("type").asText());
         assertEquals("toolu_1", turns.get(2).path("content").get(0).path("tool_use_id").asText());
         assertEquals("and tomorrow?", turns.get(2).path("content").get(1).path("text").asText());
@@ -136,7 +142,7 @@ class MessagesTranslationTest {
         assertEquals("get_weather", openai.path("messages").get(2).path("tool_calls").get(0).path("function")
                 .path("name").asText());
         assertEquals("required", openai.path("tool_choice").asText());
-        assertEquals(200, openai.path("max_tokens").asInt());
+        assertEquals(2000, openai.path("max_tokens").asInt());
         assertTrue(openai.path("stream").asBoolean());
     }
 
