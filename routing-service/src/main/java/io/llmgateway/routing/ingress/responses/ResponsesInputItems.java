@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 
 /**
