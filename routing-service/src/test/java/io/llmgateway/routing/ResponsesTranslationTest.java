@@ -129,7 +129,10 @@ class ResponsesTranslationTest {
 
         JsonNode claude = Json.parse(new AnthropicAdapter().request(parse(CONVERSATION).body(),
                 AdapterTranslationTest.candidate("anthropic"), true, null).body());
-        assertEquals("be brief\nanswer in French", claude.path("system").asText());
+        // system prompts stay blocks on Anthropic (so cache_control on them survives)
+        StringBuilder system = new StringBuilder();
+        claude.path("system").forEach(block -> system.append(system.length() > 0 ? "\n" : "").append(block.path("text").asText()));
+        assertEquals("be brief\nanswer in French", system.toString());
         JsonNode turns = claude.path("messages");
         assertEquals("image", turns.get(0).path("content").get(1).path("type").asText());
         assertEquals("tool_use", turns.get(1).path("content").get(1).path("type").asText());
@@ -137,12 +140,15 @@ class ResponsesTranslationTest {
         assertEquals("tool_result", turns.get(2).path("content").get(0).path("type").asText());
         assertEquals("call_2", turns.get(2).path("content").get(1).path("tool_use_id").asText());
         assertEquals("tool", claude.path("tool_choice").path("type").asText());
-        assertEquals(200, claude.path("max_tokens").asInt());
+        // effort high asks Anthropic for a thinking budget (at least 1024), added to the answer's 200 tokens
+        int budget = claude.path("thinking").path("budget_tokens").asInt();
+        assertTrue(budget >= 1024, claude.toString());
+        assertEquals(200 + budget, claude.path("max_tokens").asInt());
 
         JsonNode gemini = Json.parse(new GeminiAdapter().request(parse(CONVERSATION).body(),
                 AdapterTranslationTest.candidate("gemini"), false, null).body());
         assertEquals("application/json", gemini.path("generationConfig").path("responseMimeType").asText());
-        assertEquals("number", gemini.path("generationConfig").path("responseSchema").path("properties").path("temp")
+        assertEquals("number", gemini.path("generationConfig").path("responseJsonSchema").path("properties").path("temp")
                 .path("type").asText());
         assertEquals(200, gemini.path("generationConfig").path("maxOutputTokens").asInt());
         assertEquals("get_weather", gemini.path("contents").get(1).path("parts").get(1).path("functionCall").path("name")
