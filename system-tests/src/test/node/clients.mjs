@@ -68,6 +68,25 @@ const admin = new OpenRouter({ apiKey: MANAGEMENT_KEY, serverURL: BASE_URL, retr
   timeoutMs: 20000 });
 let generationId = null;
 
+const EMBEDDING_MODEL = 'openai/text-embedding-3-small';
+await check('openai: embeddings (the SDK asks for base64 and decodes it), dimensions', async () => {
+  const r = await openai.embeddings.create({ model: EMBEDDING_MODEL, input: ['hello', 'good night'], dimensions: 64 });
+  assert(r.data.length === 2 && r.data[1].index === 1, JSON.stringify(r).slice(0, 200));
+  assert(r.data.every((d) => d.embedding.length === 64), `dimensions: ${r.data.map((d) => d.embedding.length)}`);
+  const norm = Math.sqrt(r.data[0].embedding.reduce((a, x) => a + x * x, 0));
+  assert(Math.abs(norm - 1) < 1e-3, `not a unit vector: ${norm}`);
+  assert(r.usage.prompt_tokens > 0 && r.usage.total_tokens === r.usage.prompt_tokens, JSON.stringify(r.usage));
+});
+await check('openai: embeddings as floats and as base64 are the same vector', async () => {
+  const floats = await openai.embeddings.create({ model: EMBEDDING_MODEL, input: 'the same input', dimensions: 16,
+    encoding_format: 'float' });
+  const b64 = await openai.embeddings.create({ model: EMBEDDING_MODEL, input: 'the same input', dimensions: 16,
+    encoding_format: 'base64' });
+  const bytes = Buffer.from(b64.data[0].embedding, 'base64');
+  const decoded = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
+  assert(decoded.length === 16, `base64 length ${decoded.length}`);
+  assert(decoded.every((x, i) => Math.abs(x - floats.data[0].embedding[i]) < 1e-6), 'vectors differ');
+});
 await check('openrouter: list models', async () => {
   const r = await router.models.list();
   const data = r.result?.data ?? r.data;
