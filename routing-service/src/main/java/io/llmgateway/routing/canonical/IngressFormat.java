@@ -33,6 +33,15 @@ public interface IngressFormat {
 
     /** Writes an error in OpenRouter's envelope, unless the response is already under way. */
     static void envelope(HttpServerResponse response, GatewayException e) {
+        error(response, e, () -> Json.MAPPER.valueToTree(ErrorEnvelope.of(e.status(), e.getMessage(), e.metadata())));
+    }
+
+    /**
+     * Writes an error with the exception's status and headers and a format's body, unless the
+     * response is already under way (then it is only ended: the status line has gone out).
+     */
+    static void error(HttpServerResponse response, GatewayException e,
+            java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> body) {
         if (response.ended() || response.closed()) {
             return;
         }
@@ -43,6 +52,6 @@ public interface IngressFormat {
         response.setStatusCode(e.status());
         e.headers().forEach(response::putHeader);
         response.putHeader("Content-Type", "application/json");
-        response.end(Json.buffer(Json.MAPPER.valueToTree(ErrorEnvelope.of(e.status(), e.getMessage(), e.metadata()))));
+        response.end(Json.buffer(body.get()));
     }
 }

@@ -156,17 +156,7 @@ public class MessagesFormat implements IngressFormat {
 
     @Override
     public void fail(HttpServerResponse response, GatewayException e) {
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        if (response.headWritten()) {
-            response.end();
-            return;
-        }
-        response.setStatusCode(e.status());
-        e.headers().forEach(response::putHeader);
-        response.putHeader("Content-Type", "application/json");
-        response.end(Json.buffer(error(e)));
+        IngressFormat.error(response, e, () -> error(e));
     }
 
     /** {@code {"type":"error","error":{"type","message"}}}, the gateway's metadata (attempts) kept beside. */
