@@ -1,6 +1,7 @@
 package io.llmgateway.system.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,6 +12,7 @@ import io.llmgateway.system.support.PrivateRedis;
 import io.llmgateway.system.support.ServiceProcess;
 import io.llmgateway.testsupport.InfraLocator;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Two routing, two auth and two metering replicas behind one Redis and one PostgreSQL, under steady
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Timeout;
 class ReplicaChaosTest {
 
     private static final int LIMIT = 6;
+    /** Kill rounds (each kills one replica of every service in turn); bench/chaos.sh raises it for longer runs. */
+    private static final int ROUNDS = Integer.getInteger("chaos.rounds", 1);
 
     private PrivateRedis redis;
     private IsolatedSuite suite;
@@ -50,8 +53,12 @@ class ReplicaChaosTest {
     }
 
     @Test
-    @Timeout(value = 420, unit = TimeUnit.SECONDS)
-    void killingOneReplicaOfEachServiceLosesAndDoubleChargesNothing() throws Exception {
+    void killingOneReplicaOfEachServiceLosesAndDoubleChargesNothing() {
+        // one round fits 7 minutes; each further round restarts three replicas (well under two minutes)
+        assertTimeoutPreemptively(Duration.ofSeconds(420 + 120L * (ROUNDS - 1)), this::killReplicasUnderTraffic);
+    }
+
+    private void killReplicasUnderTraffic() throws Exception {
         long t0 = System.nanoTime();
         redis = PrivateRedis.start();
         Map<String, Map<String, String>> env = new HashMap<>();
@@ -88,26 +95,32 @@ class ReplicaChaosTest {
         AtomicBoolean stop = new AtomicBoolean();
         long testStart = System.currentTimeMillis() / 1000;
         CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
-            for (int i = 0; !stop.get() && i < 20_000; i++) {
+            for (int i = 0; !stop.get() && i < 20_000 * ROUNDS; i++) {
                 // round robin over the routing replicas, as a load balancer does; a dead one refuses the connection
                 load.send(i, routing.get(i % 2).url() + "/api/v1");
             }
         });
         Thread.sleep(2000);
         List<String> recoveries = new ArrayList<>();
-        // the second routing replica, the auth replica routing calls for keys, the second metering replica
-        for (String[] victim : List.of(new String[] { "routing-service", "1" }, new String[] { "auth-service", "0" },
-                new String[] { "metering-service", "1" })) {
-            List<ServiceProcess> processes = replicas.get(victim[0]);
-            int index = Integer.parseInt(victim[1]);
-            ServiceProcess dead = processes.get(index);
-            long killed = System.nanoTime();
-            dead.kill();
-            Thread.sleep(1000);
-            ServiceProcess back = suite.startReplica(victim[0], dead.port());
-            processes.set(index, back);
-            recoveries.add(victim[0] + " ready again " + (System.nanoTime() - killed) / 1_000_000 + " ms after kill -9");
-            Thread.sleep(2000);
+        for (int round = 0; round < ROUNDS; round++) {
+            // the second routing replica, the auth replica routing calls for keys, the second metering replica;
+            // later rounds alternate so that every replica dies once
+            int flip = round % 2;
+            for (String[] victim : List.of(new String[] { "routing-service", String.valueOf(1 - flip) },
+                    new String[] { "auth-service", String.valueOf(flip) },
+                    new String[] { "metering-service", String.valueOf(1 - flip) })) {
+                List<ServiceProcess> processes = replicas.get(victim[0]);
+                int index = Integer.parseInt(victim[1]);
+                ServiceProcess dead = processes.get(index);
+                long killed = System.nanoTime();
+                dead.kill();
+                Thread.sleep(1000);
+                ServiceProcess back = suite.startReplica(victim[0], dead.port());
+                processes.set(index, back);
+                recoveries.add(victim[0] + "#" + index + " ready again " + (System.nanoTime() - killed) / 1_000_000
+                        + " ms after kill -9");
+                Thread.sleep(2000);
+            }
         }
         stop.set(true);
         traffic.get(60, TimeUnit.SECONDS);

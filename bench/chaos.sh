@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Replicas under chaos, for longer than the test command's one round: two routing, two auth and two
+# metering replicas on a private Redis and the machine's PostgreSQL, steady traffic over both routing
+# replicas, and --rounds rounds in which one replica of each service in turn is killed -9 and started
+# again (rounds alternate which replica dies). It is system-tests' ReplicaChaosTest with
+# -Dchaos.rounds, so every guarantee is asserted the same way: each request answered or refused
+# cleanly, generations == 200s, debits == generations, nothing dead-lettered, a per-minute limit held
+# across the routing replicas. Appends the requests, failures and each recovery time to
+# docs/benchmarks.md.
+#
+#   flock -o -x /tmp/bench.lock bench/chaos.sh [--rounds 5]
+set -euo pipefail
+# shellcheck disable=SC1091
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+ROUNDS=5
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    *) echo "usage: bench/chaos.sh [--rounds N]" >&2; exit 2 ;;
+  esac
+done
+LOG="$WORK/chaos.log"
+step "packaging the services and the simulator (skipped when up to date)"
+(cd "$ROOT" && ./mvnw -B -q package -DskipTests >"$WORK/chaos-build.log" 2>&1) || { tail -30 "$WORK/chaos-build.log"; exit 1; }
+step "ReplicaChaosTest with $ROUNDS rounds (log: $LOG)"
+started=$(date +%s)
+status=passed
+(cd "$ROOT" && ./mvnw -B -pl system-tests verify -Dtest=ReplicaChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dchaos.rounds="$ROUNDS") >"$LOG" 2>&1 || status=failed
+elapsed=$(( $(date +%s) - started ))
+report="$(sed -n 's/^.*\[ReplicaChaosTest\] //p' "$LOG")"
+{
+  echo
+  echo "### Replicas under chaos, $(date -u '+%Y-%m-%d %H:%MZ'): $ROUNDS rounds, $status in ${elapsed}s"
+  echo
+  echo "Command: \`flock -o -x /tmp/bench.lock bench/chaos.sh --rounds $ROUNDS\` (ReplicaChaosTest with \`-Dchaos.rounds=$ROUNDS\`)."
+  echo
+  echo '```'
+  echo "$report"
+  echo '```'
+} | tee -a "$ROOT/docs/benchmarks.md"
+[[ $status == passed ]] || { echo "the chaos run failed: see $LOG" >&2; exit 1; }
