@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak: the whole suite under a steady mixed load for --minutes (default 30): JSON chat and streams
 # through the gateway at a fixed rate, with a share of the simulator's calls failing (fail-over) and
-# embeddings beside them. Every minute it samples each service's RSS, heap used after the last GC,
+# embeddings beside them. Every minute it samples each service's RSS, live heap (heap used right after a full GC it asks for),
 # open files and threads, and Redis' used memory; at the end it prints the growth per minute after
 # the warm-up (least-squares slope over the samples after --warmup-minutes) and appends the table
 # to docs/benchmarks.md.
@@ -56,7 +56,8 @@ done
   done ) &
 LOAD_PIDS+=($!)
 
-heap_mib() { # heap used (all pools) from the service's /q/metrics, in MiB
+heap_mib() { # live heap: a full GC (jcmd GC.run, a few ms once a minute), then heap used from /q/metrics, in MiB
+  jcmd "$2" GC.run >/dev/null 2>&1 || true
   curl -s --max-time 5 "http://127.0.0.1:$1/q/metrics" \
     | awk '/^jvm_memory_used_bytes\{.*area="heap"/{s+=$NF} END{printf "%.1f", s/1048576}'
 }
@@ -70,7 +71,7 @@ for minute in $(seq 0 "$MINUTES"); do
     rss="$(awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$pid/status")"
     fds="$(ls "/proc/$pid/fd" | wc -l)"
     threads="$(awk '/^Threads/{print $2}' "/proc/$pid/status")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$s" "$rss" "$(heap_mib "$(port_of "$s")")" "$fds" "$threads" >>"$SAMPLES"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$s" "$rss" "$(heap_mib "$(port_of "$s")" "$pid")" "$fds" "$threads" >>"$SAMPLES"
   done
   redis_mib="$(redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" INFO memory 2>/dev/null | awk -F: '/^used_memory:/{printf "%.1f", $2/1048576}')"
   printf '%s\tredis\t%s\t-\t-\t-\n' "$minute" "${redis_mib:-0}" >>"$SAMPLES"
@@ -89,7 +90,7 @@ LOAD_PIDS=("${LOAD_PIDS[2]}")
   echo "Command: \`flock -o -x /tmp/bench.lock bench/soak.sh --minutes $MINUTES --warmup-minutes $WARMUP_MIN --rate $RATE\`."
   echo "Final values, and growth per minute from minute $WARMUP_MIN on (least-squares slope)."
   echo
-  echo "| process | RSS MiB | heap MiB | open files | threads | RSS MiB/min | heap MiB/min | files/min | threads/min |"
+  echo "| process | RSS MiB | live heap MiB | open files | threads | RSS MiB/min | live heap MiB/min | files/min | threads/min |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   awk -F'\t' -v w="$WARMUP_MIN" 'NR > 1 {
       k = $2; last[k] = $3 "\t" $4 "\t" $5 "\t" $6
