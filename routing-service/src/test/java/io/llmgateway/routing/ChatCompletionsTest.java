@@ -1,5 +1,7 @@
 package io.llmgateway.routing;
 
+import static io.llmgateway.routing.GatewayRequests.post;
+import static io.llmgateway.routing.GatewayRequests.withKey;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -8,11 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,43 +19,19 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class ChatCompletionsTest {
+class ChatCompletionsTest extends GatewayTest {
 
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards health;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
-
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        StubUpstream.CALLS.clear();
-        health.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
 
     private static String chat(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
-    }
-
-    private static Response post(String key, String body) {
-        return given().header("Authorization", "Bearer " + key).contentType("application/json").body(body)
-                .post("/api/v1/chat/completions");
     }
 
     @Test
@@ -138,17 +112,13 @@ class ChatCompletionsTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("gen-\\d+-[A-Za-z0-9]{20}").matcher(seen);
         assertTrue(m.find());
         String generation = m.group();
-        String event = usageEvent(generation);
+        String event = usageEventText(generation);
         assertTrue(event.contains("\"cancelled\":true") && event.contains("\"status\":\"cancelled\""), event);
         assertTrue(event.contains("\"tokens_estimated\":true"), event);
         for (int i = 0; i < 50 && StubUpstream.CALLS.keySet().stream().noneMatch(k -> k.startsWith("closed:")); i++) {
             Thread.sleep(50);
         }
         assertTrue(StubUpstream.CALLS.keySet().stream().anyMatch(k -> k.startsWith("closed:")), "upstream call cancelled");
-    }
-
-    private String usageEvent(String id) throws InterruptedException {
-        return StubUpstream.usageEvent(redis, keys, id);
     }
 
     private double optimistic(String outcome) {
@@ -252,7 +222,7 @@ class ChatCompletionsTest {
         int calls = StubUpstream.CALLS.get("alpha");
         post("sk-good", req).then().statusCode(503);
         assertEquals(calls, StubUpstream.CALLS.get("alpha")); // open circuit: not called
-        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, health.state("ep-alpha"));
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, guards.state("ep-alpha"));
     }
 
     @Test
@@ -279,7 +249,7 @@ class ChatCompletionsTest {
         }
         assertEquals(before + 15, StubUpstream.CALLS.getOrDefault("alpha", 0), "every attempt reached the provider");
         Thread.sleep(300); // let routing see the closed connections
-        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, health.state("ep-alpha"));
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, guards.state("ep-alpha"));
         StubUpstream.MODE.remove("alpha");
         post("sk-good", req).then().statusCode(200);
     }
@@ -311,7 +281,7 @@ class ChatCompletionsTest {
 
     @Test
     void legacyCompletions() {
-        given().header("Authorization", "Bearer sk-good").contentType("application/json")
+        withKey("sk-good")
                 .body("{\"model\":\"test/model\",\"prompt\":\"Say hello\"}").post("/api/v1/completions")
                 .then().statusCode(200).body("object", equalTo("text_completion"))
                 .body("choices[0].text", equalTo("Hello there"));
