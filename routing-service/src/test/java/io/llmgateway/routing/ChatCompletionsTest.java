@@ -34,6 +34,12 @@ class ChatCompletionsTest extends GatewayTest {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
     }
 
+    /** A one-message chat with test/model under the given provider preferences. */
+    private static String routed(String provider) {
+        return "{\"model\":\"test/model\",\"provider\":" + provider
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    }
+
     @Test
     void openAiJsonAnswerHasOpenRouterShape() {
         post("sk-good", chat("test/model", false)).then().statusCode(200)
@@ -65,8 +71,7 @@ class ChatCompletionsTest extends GatewayTest {
     @Test
     void failsOverToTheNextEndpointWhenOneAnswers500() {
         StubUpstream.MODE.put("alpha", "500");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\",\"beta\"]},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\",\"beta\"]}");
         post("sk-good", req).then().statusCode(200).body("provider", equalTo("BETA"));
         assertEquals(1, StubUpstream.CALLS.get("alpha")); // another endpoint exists: fail over at once
     }
@@ -74,8 +79,7 @@ class ChatCompletionsTest extends GatewayTest {
     @Test
     void rateLimitedProviderWithLongRetryAfterFailsOverAtOnce() {
         StubUpstream.MODE.put("alpha", "429");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"]},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\"]}");
         post("sk-good", req).then().statusCode(200).body("provider", equalTo("BETA"));
         assertEquals(1, StubUpstream.CALLS.get("alpha"));
     }
@@ -214,8 +218,7 @@ class ChatCompletionsTest extends GatewayTest {
     @Test
     void circuitOpensAfterRepeatedFailures() {
         StubUpstream.MODE.put("alpha", "500");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"],\"allow_fallbacks\":false},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\"],\"allow_fallbacks\":false}");
         for (int i = 0; i < 2; i++) {
             post("sk-good", req).then().statusCode(502);
         }
@@ -228,8 +231,7 @@ class ChatCompletionsTest extends GatewayTest {
     @Test
     void clientsThatLeaveMidAttemptDoNotOpenTheCircuit() throws Exception {
         StubUpstream.MODE.put("alpha", "hang");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"],\"allow_fallbacks\":false},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\"],\"allow_fallbacks\":false}");
         int before = StubUpstream.CALLS.getOrDefault("alpha", 0);
         int port = io.restassured.RestAssured.port;
         // like a load generator closing its connections at the end of a run: each client goes away
