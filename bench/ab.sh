@@ -16,24 +16,15 @@ BASE_REV=e253dc4
 ROUNDS=3
 DURATION=10
 WARMUP=20
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --base) BASE_REV="$2"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    *) echo "usage: bench/ab.sh [--base REV] [--rounds N] [--duration SECONDS] [--warmup SECONDS]" >&2; exit 2 ;;
-  esac
-done
+declare -A OPTIONS=([--base]=BASE_REV [--rounds]=ROUNDS [--duration]=DURATION [--warmup]=WARMUP) FLAGS=()
+USAGE="bench/ab.sh [--base REV] [--rounds N] [--duration SECONDS] [--warmup SECONDS]"
+parse_options "$@"
 PROVIDER=openai
 UPSTREAM_MODEL=gpt-4o-mini
 GATEWAY_MODEL=openai/gpt-4o-mini
 BASE_PORT=8181
 NEW_PORT=8182
-if ! command -v wrk >/dev/null; then
-  [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null || { echo "error: wrk is needed: apt-get install wrk" >&2; exit 1; }
-  step "installing wrk"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
-fi
+need wrk wrk
 
 BASE_DIR="$WORK/ab-base"
 BASE_SHA="$(git -C "$ROOT" rev-parse --short "$BASE_REV")"

@@ -13,13 +13,48 @@ for fd in /proc/$$/fd/*; do
   [[ "$(readlink "$fd" 2>/dev/null)" == /tmp/bench.lock ]] && eval "exec ${fd##*/}>&-"
 done
 
+# parse_options "$@": each --name in the caller's associative array OPTIONS ([--name]=VARIABLE) takes
+# one value into VARIABLE; each in FLAGS ([--name]=VARIABLE=VALUE) sets VARIABLE to VALUE; anything
+# else prints "usage: $USAGE" and exits 2.
+parse_options() {
+  while [[ $# -gt 0 ]]; do
+    if [[ -n "${OPTIONS[$1]:-}" && $# -ge 2 ]]; then
+      printf -v "${OPTIONS[$1]}" '%s' "$2"; shift 2
+    elif [[ -n "${FLAGS[$1]:-}" ]]; then
+      printf -v "${FLAGS[$1]%%=*}" '%s' "${FLAGS[$1]#*=}"; shift
+    else
+      echo "usage: $USAGE" >&2; exit 2
+    fi
+  done
+}
+
+# need COMMAND PACKAGE: installs PACKAGE with apt-get when COMMAND is missing and we are root.
+need() {
+  command -v "$1" >/dev/null && return
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    step "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null
+  else echo "error: $1 is needed: apt-get install $2" >&2; exit 1; fi
+}
+
+# ./services up: builds what is stale and starts what is not running; then the suite's addresses.
+start_suite() {
+  step "starting the suite (./services up)"
+  # the machine is shared: a concurrent up/down elsewhere can make one attempt fail
+  "$ROOT/services" up >"$WORK/services-up.log" 2>&1 || { sleep 5; "$ROOT/services" up >"$WORK/services-up.log" 2>&1; } \
+    || { tail -20 "$WORK/services-up.log"; exit 1; }
+  suite_addresses
+}
+
+# The running suite as it is, started only when routing is not ready.
 ensure_suite() {
   if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://127.0.0.1:8080/q/health/ready)" != 200 ]]; then
-    step "starting the suite (./services up)"
-    # the machine is shared: a concurrent up/down elsewhere can make one attempt fail
-    "$ROOT/services" up >"$WORK/services-up.log" 2>&1 || { sleep 5; "$ROOT/services" up >"$WORK/services-up.log" 2>&1; } \
-      || { tail -20 "$WORK/services-up.log"; exit 1; }
+    start_suite
+  else
+    suite_addresses
   fi
+}
+
+suite_addresses() {
   # shellcheck disable=SC1091
   source "$ROOT/.services/env"
   SIM="$SIMULATOR_URL"

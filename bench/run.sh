@@ -21,39 +21,22 @@
 # Needs wrk and nginx (apt-get install wrk nginx-light; installed here when running as root) and
 # node/npm for Portkey. Uses ./services up for the gateway and the simulator.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$ROOT/bench/.work"
+# shellcheck disable=SC1091
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 DURATION=10
 WARMUP=20
 PORTKEY=1
 RATE=300
 PAIRS=3
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --rate) RATE="$2"; shift 2 ;;
-    --pairs) PAIRS="$2"; shift 2 ;;
-    --skip-portkey) PORTKEY=0; shift ;;
-    *) echo "usage: bench/run.sh [--duration SECONDS] [--warmup SECONDS] [--rate REQ_PER_S] [--pairs N] [--skip-portkey]" >&2; exit 2 ;;
-  esac
-done
+declare -A OPTIONS=([--duration]=DURATION [--warmup]=WARMUP [--rate]=RATE [--pairs]=PAIRS) \
+  FLAGS=([--skip-portkey]=PORTKEY=0)
+USAGE="bench/run.sh [--duration SECONDS] [--warmup SECONDS] [--rate REQ_PER_S] [--pairs N] [--skip-portkey]"
+parse_options "$@"
 NGINX_PORT=8095
 PORTKEY_PORT=8787
 PROVIDER=openai
 UPSTREAM_MODEL=gpt-4o-mini
 GATEWAY_MODEL=openai/gpt-4o-mini
-mkdir -p "$WORK"
-# shellcheck disable=SC1091
-source "$ROOT/bench/lib.sh"
-
-step() { printf '==> %s\n' "$*"; }
-need() {
-  command -v "$1" >/dev/null && return
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
-    step "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null
-  else echo "error: $1 is needed: apt-get install $2" >&2; exit 1; fi
-}
 need wrk wrk
 need nginx nginx-light
 
@@ -63,22 +46,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "starting the suite (./services up)"
-"$ROOT/services" up >"$WORK/services-up.log" 2>&1 || { tail -20 "$WORK/services-up.log"; exit 1; }
-# shellcheck disable=SC1091
-source "$ROOT/.services/env"
-SIM="${SIMULATOR_URL}"
-GATEWAY="${BASE_URL%/api/v1}"
+start_suite
 curl -s -X DELETE "$SIM/sim/providers/$PROVIDER" >/dev/null
 
 step "creating a benchmark account and key (no rate limit in the way)"
-account="$(curl -s -X POST "http://127.0.0.1:8082/admin/accounts" -H "Authorization: Bearer $OPERATOR_TOKEN" \
-  -H 'Content-Type: application/json' -d '{"name":"bench","credits":"100000"}')"
-bench_mgmt="$(sed -n 's/.*"management_key" *: *"\([^"]*\)".*/\1/p' <<<"$account")"
-key_json="$(curl -s -X POST "$BASE_URL/keys" -H "Authorization: Bearer $bench_mgmt" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","rate_limit":{"requests_per_minute":100000000,"tokens_per_minute":1000000000}}')"
-BENCH_KEY="$(sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' <<<"$key_json")"
-[[ -n "$BENCH_KEY" ]] || { echo "error: could not create the bench key: $key_json" >&2; exit 1; }
+create_bench_key
 
 step "starting nginx on :$NGINX_PORT as a plain reverse proxy to the simulator"
 sim_port="${SIM##*:}"

@@ -13,14 +13,9 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 MINUTES=30
 WARMUP_MIN=5
 RATE=200
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --minutes) MINUTES="$2"; shift 2 ;;
-    --warmup-minutes) WARMUP_MIN="$2"; shift 2 ;;
-    --rate) RATE="$2"; shift 2 ;;
-    *) echo "usage: bench/soak.sh [--minutes N] [--warmup-minutes N] [--rate REQ_PER_S]" >&2; exit 2 ;;
-  esac
-done
+declare -A OPTIONS=([--minutes]=MINUTES [--warmup-minutes]=WARMUP_MIN [--rate]=RATE) FLAGS=()
+USAGE="bench/soak.sh [--minutes N] [--warmup-minutes N] [--rate REQ_PER_S]"
+parse_options "$@"
 SERVICES_LIST=(routing-service catalog-service auth-service metering-service provider-simulator)
 ensure_suite
 create_bench_key

@@ -3,21 +3,9 @@
 // The SDK appends /v1/messages itself, so its baseURL is the gateway's /api root.
 // Prints one line per check and exits non-zero when any check failed.
 import Anthropic from '@anthropic-ai/sdk';
+import { assert, check, finish } from './checks.mjs';
 
 const { BASE_URL, API_KEY, MODEL } = process.env;
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push([name, true]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`FAIL ${name}: ${e?.message || e}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 const client = new Anthropic({ baseURL: BASE_URL.replace(/\/v1\/?$/, ''), apiKey: API_KEY, maxRetries: 0,
   timeout: 20000 });
@@ -122,6 +110,4 @@ await check('errors in Anthropic shape', async () => {
   }
 });
 
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

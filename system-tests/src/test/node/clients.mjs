@@ -3,22 +3,9 @@
 // Prints one line per check and exits non-zero when any check failed.
 import OpenAI from 'openai';
 import { OpenRouter } from '@openrouter/sdk';
+import { assert, check, finish } from './checks.mjs';
 
 const { BASE_URL, API_KEY, MANAGEMENT_KEY, MODEL } = process.env;
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push([name, true]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    const issues = e?.cause?.issues ?? e?.issues;
-    console.log(`FAIL ${name}: ${e?.message || e}${issues ? ' ' + JSON.stringify(issues.slice(0, 6)) : ''}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 const tools = [{
   type: 'function',
@@ -132,6 +119,4 @@ await check('openrouter: list keys (management key)', async () => {
   assert(r.data.length >= 1, 'no keys');
 });
 
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -3,21 +3,9 @@
 // Env: BASE_URL (…/api/v1), API_KEY (inference key), MODEL (served by an OpenAI-compatible endpoint).
 // Prints one line per check and exits non-zero when any check failed.
 import OpenAI from 'openai';
+import { assert, check, finish } from './checks.mjs';
 
 const { BASE_URL, API_KEY, MODEL } = process.env;
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push([name, true]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`FAIL ${name}: ${e?.message || e}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 const openai = new OpenAI({ baseURL: BASE_URL, apiKey: API_KEY, maxRetries: 0, timeout: 20000 });
 const tools = [{
@@ -131,6 +119,4 @@ for (const [name, prefix, only, shown] of [['anthropic', 'anthropic/claude', ['a
   await check(`responses on ${name}: streamed`, () => streamed(model, { provider: { only } }));
 }
 
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -9,20 +9,16 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.auth.service.KeySecrets;
-import io.llmgateway.auth.service.KeyService;
 import io.llmgateway.auth.support.Api;
+import io.llmgateway.auth.support.KeyState;
 import io.llmgateway.auth.support.TestClock;
 import io.llmgateway.contracts.events.KeyEvent;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -31,8 +27,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The public key API, the operator API and the internal key state on real PostgreSQL and Redis. */
@@ -41,18 +35,11 @@ import org.junit.jupiter.api.Test;
 class KeyApiTest {
 
     @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
-    @Inject
     ObjectMapper mapper;
     @Inject
+    KeyState keyState;
+    @Inject
     TestClock clock;
-
-    @AfterEach
-    void realTime() {
-        clock.reset();
-    }
 
     @Test
     void keyLifecycleThroughThePublicApi() {
@@ -123,7 +110,7 @@ class KeyApiTest {
         auth(account.managementKey()).get("/api/v1/keys/" + hash).then().statusCode(404).body("error.code", equalTo(404));
         given().get("/internal/keys/" + hash).then().statusCode(404).body("error.code", equalTo(404));
 
-        List<KeyEvent> events = keyEvents();
+        List<KeyEvent> events = keyState.events();
         assertTrue(events.stream().anyMatch(e -> KeyEvent.KEY_UPDATED.equals(e.type()) && hash.equals(e.keyHash())
                 && e.state() != null && e.state().disabled()), "disable published with the full state");
         assertTrue(events.stream().anyMatch(e -> KeyEvent.KEY_DELETED.equals(e.type()) && hash.equals(e.keyHash())));
@@ -220,22 +207,9 @@ class KeyApiTest {
                 .body("keys", equalTo(1));
         auth(account.managementKey()).get("/api/v1/credits").then().statusCode(200)
                 .body("data.total_credits", equalTo(29.5f));
-        Api.eventually(() -> keyEvents().stream().anyMatch(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.type())
+        Api.eventually(() -> keyState.events().stream().anyMatch(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.type())
                 && account.id().equals(e.accountId()) && e.accountBalance().compareTo(new java.math.BigDecimal("29.5")) == 0)
                 ? true : null);
-    }
-
-    private List<KeyEvent> keyEvents() {
-        List<StreamMessage<String, String, String>> entries = redis.stream(String.class, String.class, String.class)
-                .xrange(keys.keyEventsStream(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
-        return entries.stream().map(m -> {
-            assertNotNull(m.payload().get(RedisKeys.TRACEPARENT_FIELD), "every entry has a traceparent field");
-            try {
-                return mapper.readValue(m.payload().get(RedisKeys.DATA_FIELD), KeyEvent.class);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).filter(Objects::nonNull).toList();
     }
 
     private static Response internal(String hash) {
@@ -269,10 +243,10 @@ class KeyApiTest {
         clock.set(Instant.now());
         Api.Account account = Api.account("5.00");
         Api.Key key = Api.key(account, "{\"name\":\"sdk\"}");
-        String counter = KeyService.freeDailyCounterKey(keys, account.id(), key.hash(), clock.instant());
+        String counter = keyState.freeDailyCounter(account, key, clock.instant());
         assertTrue(counter.endsWith("gw:{acct:" + account.id() + "}:rl:" + key.hash() + ":free:d:"
                 + clock.instant().getEpochSecond() / 86400));
-        redis.value(String.class).set(counter, "7");
+        keyState.set(counter, 7);
         try {
             JsonNode current = json(auth(key.secret()).get("/api/v1/key").then().statusCode(200)).get("data");
             assertTrue(current.get("allowed_data_regions").isArray());
@@ -301,12 +275,12 @@ class KeyApiTest {
             assertTrue(current.get("rate_limit").get("interval").isTextual());
             assertTrue(current.get("rate_limit").get("note").isTextual());
 
-            redis.key().del(counter);
+            keyState.delete(counter);
             JsonNode none = json(auth(key.secret()).get("/api/v1/key").then().statusCode(200)).get("data");
             assertEquals(0, none.get("free_model_daily_requests").get("used").intValue());
             assertEquals(200, none.get("free_model_daily_requests").get("remaining").intValue());
         } finally {
-            redis.key().del(counter);
+            keyState.delete(counter);
         }
 
         String management = account.managementKey();

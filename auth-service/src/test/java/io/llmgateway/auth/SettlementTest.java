@@ -3,28 +3,21 @@ package io.llmgateway.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.llmgateway.auth.service.Debit;
-import io.llmgateway.auth.service.Settlement;
 import io.llmgateway.auth.service.Settlement.Outcome;
+import io.llmgateway.auth.service.Settlement;
 import io.llmgateway.auth.service.SpendService;
 import io.llmgateway.auth.support.Api;
+import io.llmgateway.auth.support.KeyState;
+import io.llmgateway.auth.support.Ledger;
 import io.llmgateway.auth.support.TestClock;
 import io.llmgateway.contracts.events.KeyEvent;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.events.UsageEvent;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,26 +40,17 @@ class SettlementTest {
     @Inject
     SpendService spend;
     @Inject
-    RedisDataSource redis;
+    KeyState keyState;
     @Inject
-    RedisKeys keys;
-    @Inject
-    ObjectMapper mapper;
-    @Inject
-    AgroalDataSource db;
+    Ledger ledger;
     @Inject
     TestClock clock;
-
-    @AfterEach
-    void realTime() {
-        clock.reset();
-    }
 
     @Test
     void aGenerationTwiceInOneBatchIsChargedOnce() {
         Api.Account account = Api.account("10");
         Api.Key key = Api.key(account, "{\"name\":\"k\",\"limit\":5}");
-        reserve(account, key, 300_000 + 250_000);
+        keyState.reserve(account, key, 300_000 + 250_000);
         String first = gen();
         String second = gen();
         List<Debit> batch = List.of(debit(first, account.id(), key.hash(), "0.3", 300_000),
@@ -78,34 +61,34 @@ class SettlementTest {
         Settlement settlement = settle(batch);
 
         assertEquals(List.of(Outcome.CHARGED, Outcome.CHARGED, Outcome.REPLAYED, Outcome.FREE), settlement.outcomes());
-        assertEquals(1, count("SELECT COUNT(*) FROM ledger_entries WHERE generation_id = ?", first).intValueExact());
-        assertEquals(0, new BigDecimal("9.45").compareTo(balance(account.id())));
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
-        assertEquals(0, new BigDecimal("0.55").compareTo(keyUsage(key.hash(), "usage_total")));
-        assertEquals(0L, redis.value(Long.class).get(keys.accountPending(account.id())), "reservations released once");
-        assertEquals(0L, redis.value(Long.class).get(keys.keyPending(account.id(), key.hash())));
+        assertEquals(1, ledger.debits(first));
+        assertEquals(0, new BigDecimal("9.45").compareTo(ledger.balance(account.id())));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())));
+        assertEquals(0, new BigDecimal("0.55").compareTo(ledger.keyUsage(key.hash(), "usage_total")));
+        assertEquals(0L, keyState.accountPending(account.id()), "reservations released once");
+        assertEquals(0L, keyState.keyPending(account, key));
     }
 
     @Test
     void replayingAWholeBatchChargesAndPublishesNothing() {
         Api.Account account = Api.account("10");
         Api.Key key = Api.key(account, "{\"name\":\"k\"}");
-        reserve(account, key, 3_000_000);
+        keyState.reserve(account, key, 3_000_000);
         List<Debit> batch = List.of(debit(gen(), account.id(), key.hash(), "1", 1_000_000),
                 debit(gen(), account.id(), key.hash(), "2", 2_000_000));
-        String before = lastKeyEvent();
+        String before = keyState.lastEventId();
         assertEquals(List.of(Outcome.CHARGED, Outcome.CHARGED), settle(batch).outcomes());
-        int eventsAfterFirst = keyEvents(account.id(), before).size();
+        int eventsAfterFirst = keyState.eventsAfter(account.id(), before).size();
 
         assertEquals(List.of(Outcome.REPLAYED, Outcome.REPLAYED), settle(batch).outcomes());
 
-        assertEquals(0, new BigDecimal("7").compareTo(balance(account.id())));
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
-        assertEquals(0, new BigDecimal("3").compareTo(keyUsage(key.hash(), "usage_total")));
-        assertEquals(0L, redis.value(Long.class).get(keys.accountPending(account.id())), "not released twice");
-        assertEquals(0L, redis.value(Long.class).get(keys.keyPending(account.id(), key.hash())));
+        assertEquals(0, new BigDecimal("7").compareTo(ledger.balance(account.id())));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())));
+        assertEquals(0, new BigDecimal("3").compareTo(ledger.keyUsage(key.hash(), "usage_total")));
+        assertEquals(0L, keyState.accountPending(account.id()), "not released twice");
+        assertEquals(0L, keyState.keyPending(account, key));
         assertEquals(2, eventsAfterFirst, "one KEY_UPDATED and one ACCOUNT_BALANCE for the batch");
-        assertEquals(eventsAfterFirst, keyEvents(account.id(), before).size(), "a replay publishes nothing");
+        assertEquals(eventsAfterFirst, keyState.eventsAfter(account.id(), before).size(), "a replay publishes nothing");
     }
 
     @Test
@@ -140,34 +123,37 @@ class SettlementTest {
             }
         }
 
-        String before = lastKeyEvent();
+        String before = keyState.lastEventId();
         Settlement settlement = settle(batch);
 
         assertEquals(60, settlement.outcomes().stream().filter(o -> o == Outcome.CHARGED).count());
         for (Api.Account account : accounts) {
-            assertEquals(0, new BigDecimal("100").subtract(perAccount.get(account.id())).compareTo(balance(account.id())));
-            assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())), "sum(ledger) == balance");
-            List<Map.Entry<KeyEvent, String>> events = keyEvents(account.id(), before);
+            assertEquals(0, new BigDecimal("100").subtract(perAccount.get(account.id()))
+                    .compareTo(ledger.balance(account.id())));
+            assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())),
+                    "sum(ledger) == balance");
+            List<Map.Entry<KeyEvent, String>> events = keyState.eventsAfter(account.id(), before);
             List<Map.Entry<KeyEvent, String>> balances = events.stream()
                     .filter(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.getKey().type())).toList();
             assertEquals(1, balances.size(), "one ACCOUNT_BALANCE per account");
-            assertEquals(0, balance(account.id()).compareTo(balances.get(0).getKey().accountBalance()));
+            assertEquals(0, ledger.balance(account.id()).compareTo(balances.get(0).getKey().accountBalance()));
             assertEquals(lastTrace.get(account.id()), balances.get(0).getValue(), "trace of the latest entry");
         }
         for (Api.Key key : keyList) {
             BigDecimal expected = perKey.getOrDefault(key.hash(), BigDecimal.ZERO);
-            assertEquals(0, expected.compareTo(keyUsage(key.hash(), "usage_total")), "key usage is the sum of its debits");
-            assertEquals(0, expected.compareTo(count("SELECT COALESCE(-SUM(l.amount), 0) FROM ledger_entries l"
+            assertEquals(0, expected.compareTo(ledger.keyUsage(key.hash(), "usage_total")),
+                    "key usage is the sum of its debits");
+            assertEquals(0, expected.compareTo(ledger.decimal("SELECT COALESCE(-SUM(l.amount), 0) FROM ledger_entries l"
                     + " JOIN api_keys k ON k.hash = l.key_hash AND k.account_id = l.account_id WHERE l.key_hash = ?",
                     key.hash())));
-            List<Map.Entry<KeyEvent, String>> updates = keyEvents(null, before).stream()
+            List<Map.Entry<KeyEvent, String>> updates = keyState.eventsAfter(null, before).stream()
                     .filter(e -> KeyEvent.KEY_UPDATED.equals(e.getKey().type()) && key.hash().equals(e.getKey().keyHash()))
                     .toList();
             assertEquals(expected.signum() == 0 ? 0 : 1, updates.size(), "one KEY_UPDATED per touched key");
             if (!updates.isEmpty()) {
                 KeyEvent update = updates.get(0).getKey();
-                assertEquals(0, expected.compareTo(keyUsage(key.hash(), "usage_total")));
-                assertEquals(0, balance(update.accountId()).compareTo(update.state().accountBalance()),
+                assertEquals(0, expected.compareTo(ledger.keyUsage(key.hash(), "usage_total")));
+                assertEquals(0, ledger.balance(update.accountId()).compareTo(update.state().accountBalance()),
                         "the key's state carries the account's balance after the whole batch");
                 assertEquals(lastTrace.get(key.hash()), updates.get(0).getValue(), "trace of the latest entry");
             }
@@ -182,8 +168,8 @@ class SettlementTest {
                 debit(gen(), account.id(), null, "2", 2_000_000));
 
         assertEquals(List.of(Outcome.CHARGED, Outcome.UNKNOWN_ACCOUNT, Outcome.CHARGED), settle(batch).outcomes());
-        assertEquals(0, new BigDecimal("7").compareTo(balance(account.id())));
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+        assertEquals(0, new BigDecimal("7").compareTo(ledger.balance(account.id())));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())));
     }
 
     @Test
@@ -196,7 +182,7 @@ class SettlementTest {
         clock.set(Instant.parse("2026-11-29T23:59:00Z")); // Sunday: a new day, the same week and month
         settle(List.of(debit(gen(), account.id(), key.hash(), "2", 0), debit(gen(), account.id(), key.hash(), "3", 0)));
         assertUsage(key, "6", "5", "6", "6");
-        assertEquals(0, new BigDecimal("45").compareTo(count("SELECT limit_usd - usage_daily FROM api_keys"
+        assertEquals(0, new BigDecimal("45").compareTo(ledger.decimal("SELECT limit_usd - usage_daily FROM api_keys"
                 + " WHERE hash = ?", key.hash())));
 
         clock.set(Instant.parse("2026-11-30T00:00:00Z")); // Monday: a new day and week, still November
@@ -206,58 +192,27 @@ class SettlementTest {
         clock.set(Instant.parse("2026-12-01T08:00:00Z")); // December
         settle(List.of(debit(gen(), account.id(), key.hash(), "0.25", 0)));
         assertUsage(key, "10.75", "0.25", "4.75", "0.25");
-        assertEquals("2026-12-01", text("SELECT usage_day::text FROM api_keys WHERE hash = ?", key.hash()));
-        assertEquals("2026-11-30", text("SELECT usage_week::text FROM api_keys WHERE hash = ?", key.hash()));
-        assertEquals("2026-12-01", text("SELECT usage_month::text FROM api_keys WHERE hash = ?", key.hash()));
+        assertEquals("2026-12-01", ledger.text("SELECT usage_day::text FROM api_keys WHERE hash = ?", key.hash()));
+        assertEquals("2026-11-30", ledger.text("SELECT usage_week::text FROM api_keys WHERE hash = ?", key.hash()));
+        assertEquals("2026-12-01", ledger.text("SELECT usage_month::text FROM api_keys WHERE hash = ?", key.hash()));
     }
 
     @Test
     void nothingToChargeNeedsNoDatabase() {
         Settlement settlement = settle(List.of(debit(gen(), "nobody", null, "0", 0)));
         assertEquals(List.of(Outcome.FREE), settlement.outcomes());
-        assertNull(redis.value(Long.class).get(keys.accountPending("nobody")));
+        assertNull(keyState.accountPending("nobody"));
     }
 
     private void assertUsage(Api.Key key, String total, String daily, String weekly, String monthly) {
-        assertEquals(0, new BigDecimal(total).compareTo(keyUsage(key.hash(), "usage_total")), "total");
-        assertEquals(0, new BigDecimal(daily).compareTo(keyUsage(key.hash(), "usage_daily")), "daily");
-        assertEquals(0, new BigDecimal(weekly).compareTo(keyUsage(key.hash(), "usage_weekly")), "weekly");
-        assertEquals(0, new BigDecimal(monthly).compareTo(keyUsage(key.hash(), "usage_monthly")), "monthly");
+        assertEquals(0, new BigDecimal(total).compareTo(ledger.keyUsage(key.hash(), "usage_total")), "total");
+        assertEquals(0, new BigDecimal(daily).compareTo(ledger.keyUsage(key.hash(), "usage_daily")), "daily");
+        assertEquals(0, new BigDecimal(weekly).compareTo(ledger.keyUsage(key.hash(), "usage_weekly")), "weekly");
+        assertEquals(0, new BigDecimal(monthly).compareTo(ledger.keyUsage(key.hash(), "usage_monthly")), "monthly");
     }
 
     private Settlement settle(List<Debit> batch) {
         return spend.settle(batch).await().atMost(Duration.ofSeconds(30));
-    }
-
-    private void reserve(Api.Account account, Api.Key key, long micros) {
-        redis.value(Long.class).set(keys.accountPending(account.id()), micros);
-        redis.value(Long.class).set(keys.keyPending(account.id(), key.hash()), micros);
-    }
-
-    private String lastKeyEvent() {
-        List<StreamMessage<String, String, String>> last = redis.stream(String.class, String.class, String.class)
-                .xrevrange(keys.keyEventsStream(), StreamRange.of("+", "-"), 1);
-        return last.isEmpty() ? "0-0" : last.get(0).id();
-    }
-
-    /**
-     * The key events after stream id {@code after} about an account (all when null), each with the traceparent
-     * it was published with.
-     */
-    private List<Map.Entry<KeyEvent, String>> keyEvents(String accountId, String after) {
-        List<Map.Entry<KeyEvent, String>> out = new ArrayList<>();
-        for (StreamMessage<String, String, String> m : redis.stream(String.class, String.class, String.class)
-                .xrange(keys.keyEventsStream(), StreamRange.of("(" + after, "+"))) {
-            try {
-                KeyEvent event = mapper.readValue(m.payload().get(RedisKeys.DATA_FIELD), KeyEvent.class);
-                if (accountId == null || accountId.equals(event.accountId())) {
-                    out.add(Map.entry(event, m.payload().get(RedisKeys.TRACEPARENT_FIELD)));
-                }
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
     }
 
     private static Debit debit(String generationId, String accountId, String keyHash, String cost, long micros) {
@@ -282,31 +237,4 @@ class SettlementTest {
         return out.toString();
     }
 
-    private BigDecimal balance(String accountId) {
-        return count("SELECT balance FROM accounts WHERE id = ?", accountId);
-    }
-
-    private BigDecimal ledgerSum(String accountId) {
-        return count("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account_id = ?", accountId);
-    }
-
-    private BigDecimal keyUsage(String hash, String column) {
-        return count("SELECT " + column + " FROM api_keys WHERE hash = ?", hash);
-    }
-
-    private BigDecimal count(String sql, String arg) {
-        return new BigDecimal(text(sql, arg));
-    }
-
-    private String text(String sql, String arg) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, arg);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -5,33 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.llmgateway.auth.stream.UsageConsumer;
 import io.llmgateway.auth.support.Api;
+import io.llmgateway.auth.support.KeyState;
+import io.llmgateway.auth.support.UsageStream;
+import io.llmgateway.auth.support.Ledger;
 import io.llmgateway.auth.support.TestClock;
 import io.llmgateway.contracts.events.KeyEvent;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.contracts.events.UsageEvent;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Debits from the usage stream on real Redis and PostgreSQL: exactly once, reclaimed, dead-lettered. */
@@ -39,56 +30,34 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RealInfrastructure.class)
 class UsageDebitTest {
 
-    // XADD and a dead consumer's XREADGROUP in one atomic script: the entry lands in that consumer's
-    // pending list before the service's own consumer can see it, as if it crashed right after reading.
-    private static final String ADD_AND_ABANDON = """
-            local id = redis.call('XADD', KEYS[1], '*', 'data', ARGV[1], 'traceparent', '')
-            redis.call('XREADGROUP', 'GROUP', 'auth', ARGV[2], 'COUNT', '1000', 'STREAMS', KEYS[1], '>')
-            return id""";
-
-    // several entries in one atomic script, so one XREADGROUP reads them as one batch
-    private static final String ADD_ALL = """
-            local ids = {}
-            for i, data in ipairs(ARGV) do
-              ids[i] = redis.call('XADD', KEYS[1], '*', 'data', data, 'traceparent', '')
-            end
-            return ids""";
-
     @Inject
-    RedisDataSource redis;
+    UsageStream usageStream;
     @Inject
-    RedisKeys keys;
+    KeyState keyState;
     @Inject
-    ObjectMapper mapper;
-    @Inject
-    AgroalDataSource db;
+    Ledger ledger;
     @Inject
     TestClock clock;
-
-    @AfterEach
-    void realTime() {
-        clock.reset();
-    }
 
     @Test
     void aUsageEventDeliveredTwiceIsChargedOnce() throws Exception {
         Api.Account account = Api.account("25.00");
         Api.Key key = Api.key(account, "{\"name\":\"spender\",\"limit\":1}");
-        redis.value(Long.class).set(keys.accountPending(account.id()), 12_300L);
-        redis.value(Long.class).set(keys.keyPending(account.id(), key.hash()), 12_300L);
+        keyState.reserve(account, key, 12_300L);
         UsageEvent event = usage("gen-1-" + UUID.randomUUID(), account.id(), key.hash(), "0.0123", 12_300);
-        publish(event);
-        publish(event);
+        usageStream.publish(event);
+        usageStream.publish(event);
 
-        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("24.9877")) == 0 ? true : null);
-        publish(event); // a third, late replay
-        Api.eventually(() -> pending() == 0 && streamLength() >= 3 ? true : null);
+        Api.eventually(() -> ledger.balance(account.id()).compareTo(new BigDecimal("24.9877")) == 0 ? true : null);
+        usageStream.publish(event); // a third, late replay
+        Api.eventually(() -> usageStream.pending() == 0 && usageStream.length() >= 3 ? true : null);
 
-        assertEquals(1, debits(event.generationId()));
-        assertEquals(0, new BigDecimal("24.9877").compareTo(balance(account.id())));
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())), "balance agrees with the ledger");
-        assertEquals(0L, redis.value(Long.class).get(keys.accountPending(account.id())), "reservation released once");
-        assertEquals(0L, redis.value(Long.class).get(keys.keyPending(account.id(), key.hash())));
+        assertEquals(1, ledger.debits(event.generationId()));
+        assertEquals(0, new BigDecimal("24.9877").compareTo(ledger.balance(account.id())));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())),
+                "balance agrees with the ledger");
+        assertEquals(0L, keyState.accountPending(account.id()), "reservation released once");
+        assertEquals(0L, keyState.keyPending(account, key));
 
         Response current = given().header("Authorization", "Bearer " + key.secret()).get("/api/v1/key").then()
                 .statusCode(200).extract().response();
@@ -97,7 +66,7 @@ class UsageDebitTest {
         given().header("Authorization", "Bearer " + account.managementKey()).get("/api/v1/credits").then()
                 .statusCode(200).body("data.total_usage", org.hamcrest.Matchers.equalTo(0.0123f));
 
-        List<KeyEvent> events = keyEvents();
+        List<KeyEvent> events = keyState.events();
         assertTrue(events.stream().anyMatch(e -> KeyEvent.KEY_UPDATED.equals(e.type()) && key.hash().equals(e.keyHash())
                 && e.state().limitRemaining().compareTo(new BigDecimal("0.9877")) == 0));
         assertEquals(1, events.stream().filter(e -> KeyEvent.ACCOUNT_BALANCE.equals(e.type())
@@ -113,41 +82,29 @@ class UsageDebitTest {
         Api.Account account = Api.account("5");
         Api.Key key = Api.key(account, "{\"name\":\"k\"}");
         UsageEvent event = usage("gen-2-" + UUID.randomUUID(), account.id(), key.hash(), "0.5", 500_000);
-        String json = mapper.writeValueAsString(event);
-        Api.eventually(() -> {
-            try {
-                redis.execute("EVAL", ADD_AND_ABANDON, "1", keys.usageStream(), json, "dead-consumer-" + UUID.randomUUID());
-                return true;
-            } catch (Exception e) {
-                return null; // the service has not created its group yet
-            }
-        });
-        publish(event); // the same generation also arrives normally: still one charge
-        Api.eventually(() -> pending() == 0 ? true : null);
-        assertEquals(1, debits(event.generationId()));
-        assertEquals(0, new BigDecimal("4.5").compareTo(balance(account.id())));
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+        Api.eventually(() -> usageStream.addAndAbandon(event));
+        usageStream.publish(event); // the same generation also arrives normally: still one charge
+        Api.eventually(() -> usageStream.pending() == 0 ? true : null);
+        assertEquals(1, ledger.debits(event.generationId()));
+        assertEquals(0, new BigDecimal("4.5").compareTo(ledger.balance(account.id())));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())));
     }
 
     @Test
     void poisonEntriesGoToTheDeadLetterStream() {
-        StreamCommands<String, String, String> streams = redis.stream(String.class, String.class, String.class);
-        String broken = streams.xadd(keys.usageStream(), Map.of(RedisKeys.DATA_FIELD, "{not json", "traceparent", ""));
-        String incomplete = streams.xadd(keys.usageStream(), Map.of(RedisKeys.DATA_FIELD,
-                "{\"generation_id\":\"gen-3-x\",\"cost\":1}", "traceparent", ""));
-        String unknownAccount = streams.xadd(keys.usageStream(), Map.of(RedisKeys.DATA_FIELD,
-                "{\"generation_id\":\"gen-4-x\",\"account_id\":\"nobody\",\"cost\":1,\"cost_micros\":1000000}",
-                "traceparent", ""));
+        String broken = usageStream.add("{not json");
+        String incomplete = usageStream.add("{\"generation_id\":\"gen-3-x\",\"cost\":1}");
+        String unknownAccount = usageStream.add(
+                "{\"generation_id\":\"gen-4-x\",\"account_id\":\"nobody\",\"cost\":1,\"cost_micros\":1000000}");
         List<StreamMessage<String, String, String>> dead = Api.eventually(() -> {
-            List<StreamMessage<String, String, String>> all = streams.xrange(keys.usageDeadLetterStream(),
-                    StreamRange.of("-", "+"));
+            List<StreamMessage<String, String, String>> all = usageStream.deadLetters();
             List<String> sources = all.stream().map(m -> m.payload().get("source_id")).toList();
             return sources.containsAll(List.of(broken, incomplete, unknownAccount)) ? all : null;
         });
         assertTrue(dead.stream().allMatch(m -> m.payload().get("reason") != null && !m.payload().get("reason").isBlank()));
         assertTrue(dead.stream().anyMatch(m -> m.payload().get("reason").contains("account_id")));
         assertTrue(dead.stream().anyMatch(m -> m.payload().get("reason").contains("unknown account")));
-        Api.eventually(() -> pending() == 0 ? true : null);
+        Api.eventually(() -> usageStream.pending() == 0 ? true : null);
     }
 
     @Test
@@ -157,17 +114,17 @@ class UsageDebitTest {
         UsageEvent good1 = usage("gen-7-" + UUID.randomUUID(), account.id(), key.hash(), "1", 1_000_000);
         UsageEvent stranger = usage("gen-8-" + UUID.randomUUID(), "nobody-" + UUID.randomUUID(), null, "1", 1_000_000);
         UsageEvent good2 = usage("gen-9-" + UUID.randomUUID(), account.id(), key.hash(), "2", 2_000_000);
-        List<String> ids = addAtomically(good1, stranger, good2, good1);
+        List<String> ids = usageStream.addAtomically(good1, stranger, good2, good1);
 
-        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("7")) == 0 && pending() == 0 ? true : null);
-        List<String> deadSources = redis.stream(String.class, String.class, String.class)
-                .xrange(keys.usageDeadLetterStream(), StreamRange.of("-", "+")).stream()
+        Api.eventually(() -> ledger.balance(account.id()).compareTo(new BigDecimal("7")) == 0
+                && usageStream.pending() == 0 ? true : null);
+        List<String> deadSources = usageStream.deadLetters().stream()
                 .map(m -> m.payload().get("source_id")).toList();
         assertTrue(deadSources.contains(ids.get(1)), "the unknown account's entry is dead-lettered");
         assertFalse(deadSources.contains(ids.get(0)) || deadSources.contains(ids.get(2)) || deadSources.contains(ids.get(3)),
                 "the others are not");
-        assertEquals(1, debits(good1.generationId()));
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+        assertEquals(1, ledger.debits(good1.generationId()));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())));
     }
 
     @Test
@@ -176,19 +133,17 @@ class UsageDebitTest {
         // a valid event whose amount does not fit the ledger's NUMERIC(20, 9): SQLSTATE 22003 on every attempt
         UsageEvent huge = usage("gen-10-" + UUID.randomUUID(), account.id(), null, "100000000000000", 1);
         UsageEvent fine = usage("gen-11-" + UUID.randomUUID(), account.id(), null, "0.5", 500_000);
-        List<String> ids = addAtomically(huge, fine);
+        List<String> ids = usageStream.addAtomically(huge, fine);
 
         // the batch fails, its entries are then settled one by one: the good one is not held back
-        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("9.5")) == 0 ? true : null);
-        StreamMessage<String, String, String> dead = Api.eventually(() -> redis
-                .stream(String.class, String.class, String.class)
-                .xrange(keys.usageDeadLetterStream(), StreamRange.of("-", "+")).stream()
+        Api.eventually(() -> ledger.balance(account.id()).compareTo(new BigDecimal("9.5")) == 0 ? true : null);
+        StreamMessage<String, String, String> dead = Api.eventually(() -> usageStream.deadLetters().stream()
                 .filter(m -> ids.get(0).equals(m.payload().get("source_id"))).findFirst().orElse(null));
         assertTrue(dead.payload().get("reason").startsWith("not debited after 3 deliveries"), dead.payload().get("reason"));
         assertTrue(dead.payload().get("reason").contains("22003"), dead.payload().get("reason"));
-        Api.eventually(() -> pending() == 0 ? true : null);
-        assertEquals(0, debits(huge.generationId()));
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+        Api.eventually(() -> usageStream.pending() == 0 ? true : null);
+        assertEquals(0, ledger.debits(huge.generationId()));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())));
     }
 
     @Test
@@ -197,9 +152,9 @@ class UsageDebitTest {
         Api.Account account = Api.account("10");
         Api.Key daily = Api.key(account, "{\"name\":\"daily\",\"limit\":1,\"limit_reset\":\"daily\"}");
         Api.Key weekly = Api.key(account, "{\"name\":\"weekly\",\"limit\":1,\"limit_reset\":\"weekly\"}");
-        publish(usage("gen-5-" + UUID.randomUUID(), account.id(), daily.hash(), "0.4", 400_000));
-        publish(usage("gen-6-" + UUID.randomUUID(), account.id(), weekly.hash(), "0.25", 250_000));
-        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("9.35")) == 0 ? true : null);
+        usageStream.publish(usage("gen-5-" + UUID.randomUUID(), account.id(), daily.hash(), "0.4", 400_000));
+        usageStream.publish(usage("gen-6-" + UUID.randomUUID(), account.id(), weekly.hash(), "0.25", 250_000));
+        Api.eventually(() -> ledger.balance(account.id()).compareTo(new BigDecimal("9.35")) == 0 ? true : null);
 
         assertEquals(0, new BigDecimal("0.6").compareTo(remaining(daily)));
         assertEquals(0, new BigDecimal("0.75").compareTo(remaining(weekly)));
@@ -222,15 +177,15 @@ class UsageDebitTest {
         Api.Account account = Api.account("10");
         int n = 40;
         for (int i = 0; i < n; i++) {
-            publish(usage("gen-12-" + UUID.randomUUID(), account.id(), null, "0.01", 10_000));
+            usageStream.publish(usage("gen-12-" + UUID.randomUUID(), account.id(), null, "0.01", 10_000));
             Thread.sleep(15);
         }
-        Api.eventually(() -> balance(account.id()).compareTo(new BigDecimal("9.6")) == 0 ? true : null);
+        Api.eventually(() -> ledger.balance(account.id()).compareTo(new BigDecimal("9.6")) == 0 ? true : null);
         // a batch's debits carry the batch's one timestamp
-        long transactions = query("SELECT COUNT(DISTINCT created_at) FROM ledger_entries WHERE account_id = ?"
+        long transactions = ledger.decimal("SELECT COUNT(DISTINCT created_at) FROM ledger_entries WHERE account_id = ?"
                 + " AND generation_id IS NOT NULL", account.id()).longValue();
         assertTrue(transactions <= n / 2, transactions + " transactions for " + n + " events");
-        assertEquals(0, balance(account.id()).compareTo(ledgerSum(account.id())));
+        assertEquals(0, ledger.balance(account.id()).compareTo(ledger.ledgerSum(account.id())));
     }
 
     @Test
@@ -249,69 +204,6 @@ class UsageDebitTest {
         return new BigDecimal(response.path(path).toString());
     }
 
-    private void publish(UsageEvent event) {
-        try {
-            redis.stream(String.class, String.class, String.class).xadd(keys.usageStream(),
-                    Map.of(RedisKeys.DATA_FIELD, mapper.writeValueAsString(event), RedisKeys.TRACEPARENT_FIELD, ""));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private List<String> addAtomically(UsageEvent... events) throws Exception {
-        List<String> args = new ArrayList<>(List.of("EVAL", ADD_ALL, "1", keys.usageStream()));
-        for (UsageEvent event : events) {
-            args.add(mapper.writeValueAsString(event));
-        }
-        List<String> ids = new ArrayList<>();
-        redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new))
-                .forEach(id -> ids.add(id.toString()));
-        return ids;
-    }
-
-    private long pending() {
-        return redis.stream(String.class, String.class, String.class).xpending(keys.usageStream(), UsageConsumer.GROUP)
-                .getPendingCount();
-    }
-
-    private long streamLength() {
-        return redis.stream(String.class, String.class, String.class).xlen(keys.usageStream());
-    }
-
-    private List<KeyEvent> keyEvents() {
-        return redis.stream(String.class, String.class, String.class)
-                .xrange(keys.keyEventsStream(), StreamRange.of("-", "+")).stream().map(m -> {
-                    try {
-                        return mapper.readValue(m.payload().get(RedisKeys.DATA_FIELD), KeyEvent.class);
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
-                    }
-                }).toList();
-    }
-
-    private BigDecimal balance(String accountId) {
-        return query("SELECT balance FROM accounts WHERE id = ?", accountId);
-    }
-
-    private BigDecimal ledgerSum(String accountId) {
-        return query("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account_id = ?", accountId);
-    }
-
-    private long debits(String generationId) {
-        return query("SELECT COUNT(*) FROM ledger_entries WHERE generation_id = ?", generationId).longValue();
-    }
-
-    private BigDecimal query(String sql, String arg) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, arg);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBigDecimal(1);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static UsageEvent usage(String generationId, String accountId, String keyHash, String cost, long micros) {
         return new UsageEvent(generationId, Instant.now().getEpochSecond(), keyHash, accountId, "openai/gpt-4o-mini",

@@ -53,11 +53,7 @@ class IngestTest {
         UsageEvent e = ok(account, "k1", "openai/gpt-4o", "openai", now(), "0.00123");
         publish(redis, keys, e);
         publish(redis, keys, e);
-        await("generation stored", () -> count("SELECT count(*) FROM generations WHERE account_id = '" + account + "'") == 1);
-        awaitNoPending();
-        assertEquals(1, count("SELECT sum(requests) FROM usage_minute WHERE account_id = '" + account + "'"));
-        assertEquals(0, new BigDecimal("0.00123").compareTo((BigDecimal) scalar(
-                "SELECT sum(cost) FROM usage_minute WHERE account_id = '" + account + "'")));
+        assertCountedOnce(account, 1, "0.00123");
     }
 
     @Test
@@ -80,12 +76,7 @@ class IngestTest {
         writer.write(List.of(committed)).await().atMost(Duration.ofSeconds(10));
         assertTrue(streams.xpending(keys.usageStream(), "metering").getPendingCount() >= 2);
 
-        await("both reclaimed and stored", () -> count(
-                "SELECT count(*) FROM generations WHERE account_id = '" + account + "'") == 2);
-        awaitNoPending();
-        assertEquals(2, count("SELECT sum(requests) FROM usage_minute WHERE account_id = '" + account + "'"));
-        assertEquals(0, new BigDecimal("0.75").compareTo((BigDecimal) scalar(
-                "SELECT sum(cost) FROM usage_minute WHERE account_id = '" + account + "'")));
+        assertCountedOnce(account, 2, "0.75"); // both reclaimed and stored
     }
 
     @Test
@@ -120,8 +111,7 @@ class IngestTest {
             publish(redis, keys, ok(account, "k", "openai/gpt-4o", "openai", now(), "0.01"));
             Thread.sleep(5);
         }
-        await("all stored", () -> count("SELECT count(*) FROM generations WHERE account_id = '" + account + "'") == n);
-        awaitNoPending();
+        awaitStored(account, n);
         // ingested_at defaults to now(), the transaction's start
         long transactions = count("SELECT count(DISTINCT ingested_at) FROM generations WHERE account_id = '" + account + "'");
         assertTrue(transactions <= n / 2, transactions + " transactions for " + n + " events");
@@ -149,8 +139,7 @@ class IngestTest {
                 publish(redis, keys, e); // redeliveries sprinkled in
             }
         }
-        await("all stored", () -> count("SELECT count(*) FROM generations WHERE account_id = '" + account + "'") == n);
-        awaitNoPending();
+        awaitStored(account, n);
         String recomputed = """
                 SELECT date_trunc('minute', created_at) b, key_hash, model, provider, endpoint_id, count(*) r,
                   count(*) FILTER (WHERE status = 'error') e, count(*) FILTER (WHERE status = 'error' AND http_status = 429) rl,
@@ -238,5 +227,20 @@ class IngestTest {
     private void awaitNoPending() {
         await("no pending entries", () -> redis.stream(String.class).xpending(keys.usageStream(), "metering")
                 .getPendingCount() == 0);
+    }
+
+    /** Waits until the account has {@code generations} stored and ingest has acknowledged all it read. */
+    private void awaitStored(String account, long generations) {
+        await(generations + " generations stored",
+                () -> count("SELECT count(*) FROM generations WHERE account_id = '" + account + "'") == generations);
+        awaitNoPending();
+    }
+
+    /** Each generation stored and counted once: the per-minute rows hold its request and cost exactly once. */
+    private void assertCountedOnce(String account, long generations, String cost) {
+        awaitStored(account, generations);
+        assertEquals(generations, count("SELECT sum(requests) FROM usage_minute WHERE account_id = '" + account + "'"));
+        assertEquals(0, new BigDecimal(cost).compareTo((BigDecimal) scalar(
+                "SELECT sum(cost) FROM usage_minute WHERE account_id = '" + account + "'")));
     }
 }

@@ -1,17 +1,13 @@
 package io.llmgateway.routing;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.routing.admission.AdmissionLeases;
 import io.llmgateway.routing.admission.PendingSettlements;
-import io.llmgateway.routing.selection.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -23,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,16 +30,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class AdmissionLeaseTest {
+class AdmissionLeaseTest extends GatewayTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
     @Inject
     AdmissionLeases leases;
     @Inject
@@ -52,18 +41,8 @@ class AdmissionLeaseTest {
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
 
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
-
-    private static Response post(String key) {
-        return given().header("Authorization", "Bearer " + key).contentType("application/json")
-                .body("{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
-                .post("/api/v1/chat/completions");
+    private static Response hello(String key) {
+        return GatewayRequests.post(key, "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}");
     }
 
     private double leased() {
@@ -108,7 +87,7 @@ class AdmissionLeaseTest {
         double before = leased();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 40; i++) {
-            Response r = post("sk-lease");
+            Response r = hello("sk-lease");
             assertEquals(200, r.statusCode(), r.asString());
             ids.add(r.header("X-Generation-Id"));
         }
@@ -134,7 +113,7 @@ class AdmissionLeaseTest {
         double before = leased();
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 72; i++) {
-            statuses.add(post("sk-lease-rpm").statusCode());
+            statuses.add(hello("sk-lease-rpm").statusCode());
         }
         long admitted = statuses.stream().filter(s -> s == 200).count();
         long limited = statuses.stream().filter(s -> s == 429).count();
@@ -150,7 +129,7 @@ class AdmissionLeaseTest {
         awayFromMinuteEnd(15);
         double before = leased();
         for (int i = 0; i < 12; i++) {
-            post("sk-lease-drop").then().statusCode(200);
+            hello("sk-lease-drop").then().statusCode(200);
         }
         assertTrue(leased() - before >= 4, "the key's requests were admitted from leases");
         redis.stream(String.class).xadd(keys.keyEventsStream(), Map.of("data",
@@ -159,11 +138,11 @@ class AdmissionLeaseTest {
         int status = 200;
         for (int i = 0; i < 30 && status != 402; i++) {
             Thread.sleep(100);
-            status = post("sk-lease-drop").statusCode();
+            status = hello("sk-lease-drop").statusCode();
         }
         assertEquals(402, status);
         for (int i = 0; i < 12; i++) {
-            assertEquals(402, post("sk-lease-drop").statusCode(), "request " + i + " after the balance was taken away");
+            assertEquals(402, hello("sk-lease-drop").statusCode(), "request " + i + " after the balance was taken away");
         }
     }
 }

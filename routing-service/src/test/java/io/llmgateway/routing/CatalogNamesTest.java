@@ -1,21 +1,17 @@
 package io.llmgateway.routing;
 
-import static io.restassured.RestAssured.given;
+import static io.llmgateway.routing.GatewayRequests.post;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,27 +21,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class CatalogNamesTest {
-
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards guards;
-
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        StubUpstream.LAST_BODY.clear();
-        guards.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
+class CatalogNamesTest extends GatewayTest {
 
     static Response chat(String key, String fields) {
-        return given().header("Authorization", "Bearer " + key).contentType("application/json")
-                .body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + fields + "}")
-                .post("/api/v1/chat/completions");
+        return post(key, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + fields + "}");
     }
 
     @Test
@@ -68,10 +47,9 @@ class CatalogNamesTest {
 
     @Test
     void requestFieldsOverrideThePreset() {
-        given().header("Authorization", "Bearer sk-good").contentType("application/json")
-                .body("{\"model\":\"test/model@preset/careful\",\"temperature\":0.9,\"provider\":{\"only\":[\"alpha\"]},"
+        post("{\"model\":\"test/model@preset/careful\",\"temperature\":0.9,\"provider\":{\"only\":[\"alpha\"]},"
                         + "\"messages\":[{\"role\":\"system\",\"content\":\"Mine.\"},{\"role\":\"user\",\"content\":\"hi\"}]}")
-                .post("/api/v1/chat/completions").then().statusCode(200).body("model", equalTo("test/model"))
+                .then().statusCode(200).body("model", equalTo("test/model"))
                 .body("provider", equalTo("ALPHA"));
         JsonObject sent = StubUpstream.LAST_BODY.get("alpha");
         assertEquals(0.9, sent.getDouble("temperature"));
@@ -96,10 +74,9 @@ class CatalogNamesTest {
         chat("sk-good", "\"model\":\"openrouter/auto\"").then().statusCode(200).body("model", equalTo("auto/free-one"));
         String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}]";
         chat("sk-good", "\"model\":\"auto\"," + tools).then().statusCode(200).body("model", equalTo("auto/vision-tools"));
-        given().header("Authorization", "Bearer sk-good").contentType("application/json")
-                .body("{\"model\":\"openrouter/auto\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what?\"},"
+        post("{\"model\":\"openrouter/auto\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what?\"},"
                         + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/a.png\"}}]}]}")
-                .post("/api/v1/chat/completions").then().statusCode(200).body("model", equalTo("auto/vision-tools"));
+                .then().statusCode(200).body("model", equalTo("auto/vision-tools"));
         chat("sk-good", "\"model\":\"openrouter/free\"").then().statusCode(200).body("model", equalTo("auto/free-one"));
         chat("sk-good", "\"model\":\"openrouter/auto\"," + tools + ",\"provider\":{\"max_price\":{\"prompt\":0.01}}")
                 .then().statusCode(404).body("error.message", containsString("tools"));

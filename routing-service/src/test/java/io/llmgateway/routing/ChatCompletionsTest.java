@@ -1,5 +1,7 @@
 package io.llmgateway.routing;
 
+import static io.llmgateway.routing.GatewayRequests.post;
+import static io.llmgateway.routing.GatewayRequests.withKey;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -8,11 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,43 +19,25 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class ChatCompletionsTest {
+class ChatCompletionsTest extends GatewayTest {
 
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards health;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
-
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        StubUpstream.CALLS.clear();
-        health.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
 
     private static String chat(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
     }
 
-    private static Response post(String key, String body) {
-        return given().header("Authorization", "Bearer " + key).contentType("application/json").body(body)
-                .post("/api/v1/chat/completions");
+    /** A one-message chat with test/model under the given provider preferences. */
+    private static String routed(String provider) {
+        return "{\"model\":\"test/model\",\"provider\":" + provider
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     }
 
     @Test
@@ -91,8 +71,7 @@ class ChatCompletionsTest {
     @Test
     void failsOverToTheNextEndpointWhenOneAnswers500() {
         StubUpstream.MODE.put("alpha", "500");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\",\"beta\"]},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\",\"beta\"]}");
         post("sk-good", req).then().statusCode(200).body("provider", equalTo("BETA"));
         assertEquals(1, StubUpstream.CALLS.get("alpha")); // another endpoint exists: fail over at once
     }
@@ -100,8 +79,7 @@ class ChatCompletionsTest {
     @Test
     void rateLimitedProviderWithLongRetryAfterFailsOverAtOnce() {
         StubUpstream.MODE.put("alpha", "429");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"]},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\"]}");
         post("sk-good", req).then().statusCode(200).body("provider", equalTo("BETA"));
         assertEquals(1, StubUpstream.CALLS.get("alpha"));
     }
@@ -138,17 +116,13 @@ class ChatCompletionsTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("gen-\\d+-[A-Za-z0-9]{20}").matcher(seen);
         assertTrue(m.find());
         String generation = m.group();
-        String event = usageEvent(generation);
+        String event = usageEventText(generation);
         assertTrue(event.contains("\"cancelled\":true") && event.contains("\"status\":\"cancelled\""), event);
         assertTrue(event.contains("\"tokens_estimated\":true"), event);
         for (int i = 0; i < 50 && StubUpstream.CALLS.keySet().stream().noneMatch(k -> k.startsWith("closed:")); i++) {
             Thread.sleep(50);
         }
         assertTrue(StubUpstream.CALLS.keySet().stream().anyMatch(k -> k.startsWith("closed:")), "upstream call cancelled");
-    }
-
-    private String usageEvent(String id) throws InterruptedException {
-        return StubUpstream.usageEvent(redis, keys, id);
     }
 
     private double optimistic(String outcome) {
@@ -244,22 +218,20 @@ class ChatCompletionsTest {
     @Test
     void circuitOpensAfterRepeatedFailures() {
         StubUpstream.MODE.put("alpha", "500");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"],\"allow_fallbacks\":false},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\"],\"allow_fallbacks\":false}");
         for (int i = 0; i < 2; i++) {
             post("sk-good", req).then().statusCode(502);
         }
         int calls = StubUpstream.CALLS.get("alpha");
         post("sk-good", req).then().statusCode(503);
         assertEquals(calls, StubUpstream.CALLS.get("alpha")); // open circuit: not called
-        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, health.state("ep-alpha"));
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, guards.state("ep-alpha"));
     }
 
     @Test
     void clientsThatLeaveMidAttemptDoNotOpenTheCircuit() throws Exception {
         StubUpstream.MODE.put("alpha", "hang");
-        String req = "{\"model\":\"test/model\",\"provider\":{\"order\":[\"alpha\"],\"allow_fallbacks\":false},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String req = routed("{\"order\":[\"alpha\"],\"allow_fallbacks\":false}");
         int before = StubUpstream.CALLS.getOrDefault("alpha", 0);
         int port = io.restassured.RestAssured.port;
         // like a load generator closing its connections at the end of a run: each client goes away
@@ -279,7 +251,7 @@ class ChatCompletionsTest {
         }
         assertEquals(before + 15, StubUpstream.CALLS.getOrDefault("alpha", 0), "every attempt reached the provider");
         Thread.sleep(300); // let routing see the closed connections
-        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, health.state("ep-alpha"));
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, guards.state("ep-alpha"));
         StubUpstream.MODE.remove("alpha");
         post("sk-good", req).then().statusCode(200);
     }
@@ -311,7 +283,7 @@ class ChatCompletionsTest {
 
     @Test
     void legacyCompletions() {
-        given().header("Authorization", "Bearer sk-good").contentType("application/json")
+        withKey("sk-good")
                 .body("{\"model\":\"test/model\",\"prompt\":\"Say hello\"}").post("/api/v1/completions")
                 .then().statusCode(200).body("object", equalTo("text_completion"))
                 .body("choices[0].text", equalTo("Hello there"));

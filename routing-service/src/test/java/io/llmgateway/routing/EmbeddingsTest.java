@@ -1,23 +1,19 @@
 package io.llmgateway.routing;
 
-import static io.restassured.RestAssured.given;
+import static io.llmgateway.routing.GatewayRequests.post;
+import static io.llmgateway.routing.GatewayRequests.withKey;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,36 +30,19 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class EmbeddingsTest {
-
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards guards;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
+class EmbeddingsTest extends GatewayTest {
 
     @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.resetSimulator(guards, catalog);
+    void freshSimulator() {
+        Simulator.requireFresh();
     }
 
     static Response embed(String body) {
-        return given().header("Authorization", "Bearer sk-good").contentType("application/json").body(body)
-                .post("/api/v1/embeddings");
+        return withKey("sk-good").body(body).post("/api/v1/embeddings");
     }
 
     static String only(String provider) {
         return ",\"provider\":{\"only\":[\"" + provider + "\"]}";
-    }
-
-    /** The last request the simulator received for a provider. */
-    static Map<String, Object> lastRequest(String provider) {
-        List<Map<String, Object>> requests = given().get(StubUpstream.simulator + "/sim/providers/" + provider + "/stats")
-                .then().statusCode(200).extract().path("requests");
-        return requests.get(requests.size() - 1);
     }
 
     @Test
@@ -73,7 +52,7 @@ class EmbeddingsTest {
                 .body("model", equalTo("sim/embed")).body("data.size()", equalTo(2))
                 .body("data[1].index", equalTo(1)).body("data[0].object", equalTo("embedding"))
                 .body("data[0].embedding.size()", equalTo(64)).extract().jsonPath();
-        Map<String, Object> sent = lastRequest("sim-a");
+        Map<String, Object> sent = Simulator.lastRequest("sim-a");
         assertTrue(((String) sent.get("path")).endsWith("/v1/embeddings"), sent.toString());
         @SuppressWarnings("unchecked")
         Map<String, Object> body = (Map<String, Object>) sent.get("body");
@@ -86,7 +65,7 @@ class EmbeddingsTest {
         assertEquals(tokens, answer.getInt("usage.total_tokens"));
         BigDecimal cost = new BigDecimal(answer.getString("usage.cost"));
         assertEquals(0, new BigDecimal("0.00000002").multiply(BigDecimal.valueOf(tokens)).compareTo(cost), cost.toString());
-        String event = usageEvent(answer.getString("id"));
+        String event = usageEventText(answer.getString("id"));
         assertTrue(event.contains("\"prompt_tokens\":" + tokens) && event.contains("\"endpoint_id\":\"sim-ep-embed-a\"")
                 && event.contains("\"status\":\"success\""), event);
     }
@@ -108,7 +87,7 @@ class EmbeddingsTest {
             expected[i] = floats.get(i);
         }
         assertArrayEquals(expected, decoded);
-        assertEquals("float", ((Map<?, ?>) lastRequest("sim-a").get("body")).get("encoding_format"),
+        assertEquals("float", ((Map<?, ?>) Simulator.lastRequest("sim-a").get("body")).get("encoding_format"),
                 "vectors are asked for as floats and encoded by the gateway");
     }
 
@@ -117,7 +96,7 @@ class EmbeddingsTest {
         embed("{\"model\":\"sim/embed\",\"input\":[\"one\",\"two\",\"three\"],\"dimensions\":32" + only("sim-gemini") + "}")
                 .then().statusCode(200).body("data.size()", equalTo(3)).body("data[2].index", equalTo(2))
                 .body("data[0].embedding.size()", equalTo(32)).body("usage.prompt_tokens", equalTo(3));
-        Map<String, Object> sent = lastRequest("sim-gemini");
+        Map<String, Object> sent = Simulator.lastRequest("sim-gemini");
         assertTrue(((String) sent.get("path")).contains("batchEmbedContents"), sent.toString());
         JsonPath body = JsonPath.from(io.llmgateway.routing.canonical.Json.MAPPER.valueToTree(sent.get("body")).toString());
         assertEquals(3, body.getList("requests").size());
@@ -128,7 +107,7 @@ class EmbeddingsTest {
 
     @Test
     void aFailingEndpointFallsOverAndAnthropicIsNeverTried() {
-        SimulatorScenariosTest.fault("sim-a", "{\"fault\":{\"type\":\"status:500\",\"rate\":1.0}}");
+        Simulator.configure("sim-a", "{\"fault\":{\"type\":\"status:500\",\"rate\":1.0}}");
         embed("{\"model\":\"sim/embed\",\"input\":\"fall over\",\"provider\":{\"order\":[\"sim-a\",\"sim-gemini\"]}}")
                 .then().statusCode(200).body("provider", equalTo("SIM-GEMINI"));
         embed("{\"model\":\"sim/embed-claude\",\"input\":\"x\"}").then().statusCode(404)
@@ -139,9 +118,7 @@ class EmbeddingsTest {
     void routesRefuseTheOtherKindOfModel() {
         embed("{\"model\":\"sim/multi\",\"input\":\"x\"}").then().statusCode(400)
                 .body("error.message", containsString("not an embeddings model"));
-        given().header("Authorization", "Bearer sk-good").contentType("application/json")
-                .body("{\"model\":\"sim/embed\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-                .post("/api/v1/chat/completions").then().statusCode(400)
+        post("{\"model\":\"sim/embed\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").then().statusCode(400)
                 .body("error.message", containsString("/api/v1/embeddings"));
     }
 
@@ -161,9 +138,5 @@ class EmbeddingsTest {
                 .body("error.message", containsString(says)));
         embed("{\"model\":\"sim/embed\",\"input\":[[1,2,3],[4,5]]" + only("sim-a") + "}").then().statusCode(200)
                 .body("data.size()", equalTo(2)).body("usage.prompt_tokens", equalTo(5));
-    }
-
-    private String usageEvent(String id) throws InterruptedException {
-        return StubUpstream.usageEvent(redis, keys, id);
     }
 }

@@ -1,23 +1,20 @@
 package io.llmgateway.routing;
 
-import static io.restassured.RestAssured.given;
+import static io.llmgateway.routing.GatewayRequests.post;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.routing.selection.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** gateway.upstream.http2: calls to providers share HTTP/2 connections (prior knowledge over http). */
@@ -25,24 +22,12 @@ import org.junit.jupiter.api.Test;
 @TestProfile(Http2UpstreamTest.Http2.class)
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class Http2UpstreamTest {
+class Http2UpstreamTest extends GatewayTest {
 
     public static class Http2 implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.upstream.http2", "true");
-        }
-    }
-
-    @Inject
-    CatalogCache catalog;
-
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        StubUpstream.CALLS.clear();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
         }
     }
 
@@ -53,15 +38,12 @@ class Http2UpstreamTest {
 
     @Test
     void jsonAndStreamsTravelOverHttp2() throws Exception {
-        given().header("Authorization", "Bearer sk-good").contentType("application/json").body(chat(false))
-                .post("/api/v1/chat/completions").then().statusCode(200)
+        post(chat(false)).then().statusCode(200)
                 .body("choices[0].message.content", equalTo("Hello there"));
         // concurrent streams multiplexed on the same connections
         List<CompletableFuture<String>> streams = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            streams.add(CompletableFuture.supplyAsync(() -> given().header("Authorization", "Bearer sk-good")
-                    .contentType("application/json").body(chat(true)).post("/api/v1/chat/completions").then()
-                    .statusCode(200).extract().asString()));
+            streams.add(CompletableFuture.supplyAsync(() -> post(chat(true)).then().statusCode(200).extract().asString()));
         }
         for (CompletableFuture<String> s : streams) {
             String body = s.get();
@@ -79,8 +61,7 @@ class Http2UpstreamTest {
         }
         StubUpstream.MODE.clear();
         // the shared connection still serves the next call
-        given().header("Authorization", "Bearer sk-good").contentType("application/json").body(chat(false))
-                .post("/api/v1/chat/completions").then().statusCode(200);
+        post(chat(false)).then().statusCode(200);
         assertTrue(StubUpstream.CALLS.keySet().stream().anyMatch(k -> k.startsWith("closed:")), StubUpstream.CALLS.toString());
     }
 }

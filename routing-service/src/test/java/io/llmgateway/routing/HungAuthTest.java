@@ -1,8 +1,7 @@
 package io.llmgateway.routing;
 
-import static io.restassured.RestAssured.given;
+import static io.llmgateway.routing.GatewayRequests.withKey;
 
-import io.llmgateway.routing.selection.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -12,7 +11,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
-import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(HungAuthTest.ShortKeyTtl.class)
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class HungAuthTest {
+class HungAuthTest extends GatewayTest {
 
     public static class ShortKeyTtl implements QuarkusTestProfile {
         @Override
@@ -35,22 +33,16 @@ class HungAuthTest {
         }
     }
 
-    @Inject
-    CatalogCache catalog;
-
     private static void chat() {
         RestAssuredConfig giveUpAfter2s = RestAssured.config().httpClient(HttpClientConfig.httpClientConfig()
                 .setParam("http.socket.timeout", 2000).setParam("http.connection.timeout", 2000));
-        given().config(giveUpAfter2s).header("Authorization", "Bearer sk-good").contentType("application/json")
+        withKey("sk-good").config(giveUpAfter2s)
                 .body("{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
                 .post("/api/v1/chat/completions").then().statusCode(200);
     }
 
     @Test
     void keysRoutingKnowsAreServedAtOnceWhileAuthHangs() throws Exception {
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
         chat(); // the key's state is now held
         StubUpstream.MODE.put("auth", "hang");
         try {

@@ -1,28 +1,23 @@
 package io.llmgateway.routing;
 
+import static io.llmgateway.routing.GatewayRequests.withKey;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,25 +28,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class MessagesApiTest {
+class MessagesApiTest extends GatewayTest {
 
     static final String TOOLS = "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather in a city\","
             + "\"input_schema\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}]";
-
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards health;
-
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        StubUpstream.CALLS.clear();
-        health.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
 
     static String messages(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":100,\"stream\":" + stream
@@ -84,7 +64,7 @@ class MessagesApiTest {
 
     @Test
     void plainAnswerFromAnAnthropicUpstreamWithBearerAuth() {
-        given().header("Authorization", "Bearer sk-good").contentType("application/json")
+        withKey("sk-good")
                 .body(messages("test/claude", false)).post("/api/v1/messages").then().statusCode(200)
                 .body("content[0].text", equalTo("Bonjour")).body("stop_reason", equalTo("end_turn"))
                 .body("usage.input_tokens", equalTo(7)).body("usage.output_tokens", equalTo(1));
@@ -94,14 +74,13 @@ class MessagesApiTest {
     @Test
     @SuppressWarnings("unchecked")
     void whatReachesTheRealSimulatorOverEachProtocol() {
-        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
-        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(lessThan(300));
+        Simulator.requireFresh();
         String conversation = MessagesTranslationTest.CONVERSATION.replace("\"sort\":\"price\"", "\"only\":[\"%s\"]")
                 .replace("anthropic/claude", "%s");
 
         post("sk-good", conversation.formatted("sim/multi", "sim-a")).then().statusCode(200)
                 .body("stop_reason", equalTo("tool_use")).body("content.type", org.hamcrest.Matchers.hasItem("tool_use"));
-        Map<String, Object> openai = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-a").get("body");
+        Map<String, Object> openai = (Map<String, Object>) Simulator.lastRequest("sim-a").get("body");
         List<Map<String, Object>> turns = (List<Map<String, Object>>) openai.get("messages");
         assertEquals(List.of("system", "user", "assistant", "tool", "user"), turns.stream().map(t -> t.get("role")).toList());
         List<Map<String, Object>> parts = (List<Map<String, Object>>) turns.get(1).get("content");
@@ -124,7 +103,7 @@ class MessagesApiTest {
                 .replace("{\"type\":\"thinking\",\"thinking\":\"need a tool\",\"signature\":\"sig-1\"},", "")
                 .replace("{\"type\":\"redacted_thinking\",\"data\":\"enc-1\"},", "")).then().statusCode(200)
                 .body("stop_reason", equalTo("tool_use")).body("content[0].type", equalTo("tool_use"));
-        Map<String, Object> anthropic = (Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body");
+        Map<String, Object> anthropic = (Map<String, Object>) Simulator.lastRequest("sim-claude").get("body");
         assertEquals(List.of(Map.of("type", "text", "text", "be brief", "cache_control", Map.of("type", "ephemeral"))),
                 anthropic.get("system"));
         assertEquals(Map.of("type", "any", "disable_parallel_tool_use", true), anthropic.get("tool_choice"));
@@ -139,7 +118,7 @@ class MessagesApiTest {
         post("sk-good", think).then().statusCode(200).body("content[0].type", equalTo("thinking"))
                 .body("content[0].thinking.length()", greaterThan(0)).body("content[1].type", equalTo("text"));
         assertEquals(Map.of("type", "enabled", "budget_tokens", 1024),
-                ((Map<String, Object>) EmbeddingsTest.lastRequest("sim-claude").get("body")).get("thinking"));
+                ((Map<String, Object>) Simulator.lastRequest("sim-claude").get("body")).get("thinking"));
         String sse = post("sk-good", think.replace("{\"model\"", "{\"stream\":true,\"model\"")).then().statusCode(200)
                 .extract().asString();
         assertTrue(sse.contains("\"content_block\":{\"type\":\"thinking\"") && sse.contains("\"thinking_delta\"")
@@ -158,7 +137,7 @@ class MessagesApiTest {
                         .add(new io.vertx.core.json.JsonObject().put("type", "tool_result").put("tool_use_id", toolId)
                                 .put("content", "21C"))));
         post("sk-good", ask.encode()).then().statusCode(200).body("type", equalTo("message"));
-        List<Map<String, Object>> sent = (List<Map<String, Object>>) ((Map<String, Object>) EmbeddingsTest
+        List<Map<String, Object>> sent = (List<Map<String, Object>>) ((Map<String, Object>) Simulator
                 .lastRequest("sim-claude").get("body")).get("messages");
         assertEquals(content.getJsonObject(0).getString("signature"),
                 ((List<Map<String, Object>>) sent.get(1).get("content")).get(0).get("signature"));

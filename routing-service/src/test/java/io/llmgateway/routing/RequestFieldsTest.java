@@ -1,16 +1,13 @@
 package io.llmgateway.routing;
 
-import static io.restassured.RestAssured.given;
+import static io.llmgateway.routing.GatewayRequests.post;
+import static io.llmgateway.routing.GatewayRequests.withKey;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,12 +15,9 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,16 +28,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class RequestFieldsTest {
-
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards health;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
+class RequestFieldsTest extends GatewayTest {
 
     /** The simulator models of this test: a 300-token context, and a provider marked zero-data-retention. */
     static void catalog(JsonArray providers, JsonArray models, String sim) {
@@ -53,20 +38,6 @@ class RequestFieldsTest {
                 .put("context_length", 300)))
                 .add(StubUpstream.model("sim/private", StubUpstream.endpoint("sim-ep-private-a", "sim-a", "0.000001"),
                         StubUpstream.endpoint("sim-ep-private-zdr", "sim-zdr", "0.000009")));
-    }
-
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        health.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
-
-    static Response post(String body) {
-        return given().header("Authorization", "Bearer sk-good").contentType("application/json").body(body)
-                .post("/api/v1/chat/completions");
     }
 
     static final String USER = "[{\"role\":\"user\",\"content\":\"hi\"}]";
@@ -187,7 +158,7 @@ class RequestFieldsTest {
             }
         }
         assertTrue(wrong.isEmpty(), wrong.size() + " wrong:\n" + String.join("\n", wrong));
-        given().header("Authorization", "Bearer sk-good").header("x-session-id", "s".repeat(257))
+        withKey("sk-good").header("x-session-id", "s".repeat(257))
                 .contentType("application/json").body(with("")).post("/api/v1/chat/completions").then().statusCode(400)
                 .body("error.metadata.field", equalTo("x-session-id"));
         // the suite still serves, and accepts the good values of the same fields
@@ -203,7 +174,7 @@ class RequestFieldsTest {
 
     @Test
     void userSessionAndAppReachTheUsageEvent() throws Exception {
-        String id = given().header("Authorization", "Bearer sk-good").header("HTTP-Referer", "https://app.example")
+        String id = withKey("sk-good").header("HTTP-Referer", "https://app.example")
                 .header("X-OpenRouter-Title", "Example App").contentType("application/json")
                 .body(with(",\"user\":\"end-user-7\",\"session_id\":\"conv-1\"")).post("/api/v1/chat/completions")
                 .then().statusCode(200).extract().path("id");
@@ -213,7 +184,7 @@ class RequestFieldsTest {
         assertEquals("https://app.example", event.getString("app_referer"));
         assertEquals("Example App", event.getString("app_title"));
         // the session header counts when the body has none; X-Title wins over X-OpenRouter-Title
-        String id2 = given().header("Authorization", "Bearer sk-good").header("x-session-id", "conv-2")
+        String id2 = withKey("sk-good").header("x-session-id", "conv-2")
                 .header("X-Title", "Old Title").header("X-OpenRouter-Title", "New Title").contentType("application/json")
                 .body(with("")).post("/api/v1/chat/completions").then().statusCode(200).extract().path("id");
         JsonObject event2 = usageEvent(id2);
@@ -222,28 +193,12 @@ class RequestFieldsTest {
     }
 
     JsonObject usageEvent(String generationId) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
-                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
-                String data = msg.payload().get("data");
-                if (data.contains(generationId)) {
-                    return new JsonObject(data);
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no usage event for " + generationId);
-    }
-
-    static List<Map<String, Object>> simRequests(String provider) {
-        return given().get(StubUpstream.simulator + "/sim/providers/" + provider + "/stats").then().statusCode(200)
-                .extract().path("requests");
+        return new JsonObject(usageEventText(generationId));
     }
 
     @Test
     void middleOutSendsWhatFitsTheEndpointsContext() {
-        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
-        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        Simulator.requireFresh();
         StringBuilder messages = new StringBuilder("[{\"role\":\"system\",\"content\":\"Be brief.\"}");
         for (int i = 0; i < 10; i++) {
             messages.append(",{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant").append("\",\"content\":\"turn ")
@@ -254,7 +209,7 @@ class RequestFieldsTest {
         // about 1,100 tokens for a 300-token context: no endpoint without middle-out
         post(body.formatted("")).then().statusCode(404);
         post(body.formatted(",\"transforms\":[\"middle-out\"]")).then().statusCode(200).body("model", equalTo("sim/small"));
-        List<Map<String, Object>> requests = simRequests("sim-small");
+        List<Map<String, Object>> requests = Simulator.requests("sim-small");
         assertEquals(1, requests.size());
         JsonArray sent = JsonObject.mapFrom(requests.get(0).get("body")).getJsonArray("messages");
         assertTrue(sent.size() < 12 && sent.size() >= 3, "fewer messages: " + sent.size());
@@ -270,14 +225,13 @@ class RequestFieldsTest {
 
     @Test
     void zdrSendsTheRequestOnlyToAZeroRetentionProvider() {
-        Assumptions.assumeTrue(StubUpstream.simulator != null, "provider-simulator jar not available");
-        given().delete(StubUpstream.simulator + "/sim/providers").then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        Simulator.requireFresh();
         String body = "{\"model\":\"sim/private\",\"messages\":" + USER + "%s}";
         JsonPath cheap = post(body.formatted(",\"provider\":{\"sort\":\"price\"}")).then().statusCode(200).extract().jsonPath();
         assertEquals("SIM-A", cheap.getString("provider"));
         post(body.formatted(",\"provider\":{\"sort\":\"price\",\"zdr\":true}")).then().statusCode(200)
                 .body("provider", equalTo("SIM-ZDR"));
-        assertEquals(1, simRequests("sim-zdr").size());
-        assertNotNull(simRequests("sim-zdr").get(0).get("body"));
+        assertEquals(1, Simulator.requests("sim-zdr").size());
+        assertNotNull(Simulator.requests("sim-zdr").get(0).get("body"));
     }
 }

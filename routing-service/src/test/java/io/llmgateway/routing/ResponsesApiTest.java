@@ -1,5 +1,6 @@
 package io.llmgateway.routing;
 
+import static io.llmgateway.routing.GatewayRequests.withKey;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -8,19 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.routing.canonical.Json;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.buffer.Buffer;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.Socket;
@@ -29,40 +24,20 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /api/v1/responses} end to end through the gateway, on each upstream protocol. */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class ResponsesApiTest {
+class ResponsesApiTest extends GatewayTest {
 
     static final String WEATHER_TOOL = "{\"type\":\"function\",\"name\":\"get_weather\",\"description\":\"Weather\","
             + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}";
 
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards health;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
-
-    @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        StubUpstream.CALLS.clear();
-        health.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
 
     private static Response post(String body) {
-        return given().header("Authorization", "Bearer sk-good").contentType("application/json").body(body)
-                .post("/api/v1/responses");
+        return withKey("sk-good").body(body).post("/api/v1/responses");
     }
 
     private static String plain(String model, boolean stream) {
@@ -263,15 +238,7 @@ class ResponsesApiTest {
 
     /** The usage event of one generation, as metering reads it. */
     private JsonNode usageEvent(String id) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            for (var msg : redis.stream(String.class).xrange(keys.usageStream(), StreamRange.of("-", "+"))) {
-                if (msg.payload().get("data").contains(id)) {
-                    return Json.parse(msg.payload().get("data"));
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no usage event for " + id);
+        return Json.parse(usageEventText(id));
     }
 
     @Test

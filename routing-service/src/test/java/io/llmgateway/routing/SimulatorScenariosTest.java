@@ -1,21 +1,16 @@
 package io.llmgateway.routing;
 
+import static io.llmgateway.routing.GatewayRequests.post;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,30 +21,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class SimulatorScenariosTest {
-
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards health;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
+class SimulatorScenariosTest extends GatewayTest {
 
     @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.resetSimulator(health, catalog);
-    }
-
-    static void fault(String provider, String settings) {
-        given().contentType("application/json").body(settings).put(StubUpstream.simulator + "/sim/providers/" + provider)
-                .then().statusCode(200);
-    }
-
-    static Response post(String body) {
-        return given().header("Authorization", "Bearer sk-good").contentType("application/json").body(body)
-                .post("/api/v1/chat/completions");
+    void freshSimulator() {
+        Simulator.requireFresh();
     }
 
     static String req(String model, boolean stream, String extra) {
@@ -73,22 +49,22 @@ class SimulatorScenariosTest {
 
     @Test
     void failsOverPastStatusResetAndRateLimit() {
-        fault("sim-a", "{\"fault\":\"status:500\"}");
-        fault("sim-b", "{\"fault\":\"reset\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"status:500\"}");
+        Simulator.configure("sim-b", "{\"fault\":\"reset\"}");
         post(req("sim/multi", false, ORDERED)).then().statusCode(200).body("provider", equalTo("SIM-C"));
-        fault("sim-a", "{\"fault\":{\"type\":\"status:429\",\"retry_after_s\":60}}");
+        Simulator.configure("sim-a", "{\"fault\":{\"type\":\"status:429\",\"retry_after_s\":60}}");
         post(req("sim/multi", true, ORDERED)).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("\"provider\":\"SIM-C\""));
     }
 
     @Test
     void contentPolicyIsPassedBackAndContextLengthMovesToTheNextModel() {
-        fault("sim-claude", "{\"fault\":\"status:400:content_policy_violation\"}");
+        Simulator.configure("sim-claude", "{\"fault\":\"status:400:content_policy_violation\"}");
         post(req("sim/claude", false, "")).then().statusCode(403).body("error.code", equalTo(403))
                 .body("error.message", org.hamcrest.Matchers.containsString("content policy"));
-        fault("sim-a", "{\"fault\":\"status:400:context_length_exceeded\"}");
-        fault("sim-b", "{\"fault\":\"status:400:context_length_exceeded\"}");
-        fault("sim-c", "{\"fault\":\"status:400:context_length_exceeded\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"status:400:context_length_exceeded\"}");
+        Simulator.configure("sim-b", "{\"fault\":\"status:400:context_length_exceeded\"}");
+        Simulator.configure("sim-c", "{\"fault\":\"status:400:context_length_exceeded\"}");
         post(req("sim/multi", false, ",\"models\":[\"sim/gemini\"]")).then().statusCode(200)
                 .body("model", equalTo("sim/gemini"));
         int calls = 0;
@@ -101,31 +77,31 @@ class SimulatorScenariosTest {
 
     @Test
     void hangingProviderIsCutAndFailedOver() {
-        fault("sim-a", "{\"fault\":\"hang\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"hang\"}");
         post(req("sim/multi", false, ORDERED)).then().statusCode(200).body("provider", equalTo("SIM-B"));
     }
 
     @Test
     void streamEndingsAfterTheFirstToken() {
         String only = ",\"provider\":{\"only\":[\"sim-a\"]}";
-        fault("sim-a", "{\"fault\":\"cut-after:3\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"cut-after:3\"}");
         String cut = post(req("sim/multi", true, only)).then().statusCode(200).extract().asString();
         assertTrue(cut.contains("\"finish_reason\":\"error\"") && cut.trim().endsWith("data: [DONE]"), cut);
-        fault("sim-a", "{\"fault\":\"malformed-at:3\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"malformed-at:3\"}");
         String malformed = post(req("sim/multi", true, only)).then().statusCode(200).extract().asString();
         assertTrue(malformed.contains("\"finish_reason\":\"error\""), malformed);
-        fault("sim-a", "{\"fault\":\"no-done\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"no-done\"}");
         String noDone = post(req("sim/multi", true, only)).then().statusCode(200).extract().asString();
         assertTrue(noDone.contains("\"choices\":[]") && noDone.trim().endsWith("data: [DONE]")
                 && !noDone.contains("\"finish_reason\":\"error\""), noDone);
-        fault("sim-a", "{\"fault\":\"stall-after:2:5000\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"stall-after:2:5000\"}");
         String stalled = post(req("sim/multi", true, only)).then().statusCode(200).extract().asString();
         assertTrue(stalled.contains("\"finish_reason\":\"error\""), stalled);
     }
 
     @Test
     void missingUsageIsCountedAndMarkedEstimated() throws Exception {
-        fault("sim-claude", "{\"omit_usage\":true}");
+        Simulator.configure("sim-claude", "{\"omit_usage\":true}");
         String id = post(req("sim/claude", false, "")).then().statusCode(200)
                 .body("usage.completion_tokens", greaterThan(0)).extract().path("id");
         String event = null;
@@ -144,14 +120,14 @@ class SimulatorScenariosTest {
     @Test
     void circuitOpensThenClosesAfterRecovery() throws Exception {
         String only = ",\"provider\":{\"only\":[\"sim-a\"]}";
-        fault("sim-a", "{\"fault\":\"status:503\"}");
+        Simulator.configure("sim-a", "{\"fault\":\"status:503\"}");
         post(req("sim/multi", false, only)).then().statusCode(502);
         post(req("sim/multi", false, only)).then().statusCode(502);
         post(req("sim/multi", false, only)).then().statusCode(503);
-        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, health.state("sim-ep-a"));
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, guards.state("sim-ep-a"));
         given().delete(StubUpstream.simulator + "/sim/providers/sim-a");
         Thread.sleep(1200); // test profile: circuit delay 1 s
         post(req("sim/multi", false, only)).then().statusCode(200).body("provider", equalTo("SIM-A"));
-        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, health.state("sim-ep-a"));
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, guards.state("sim-ep-a"));
     }
 }

@@ -33,36 +33,6 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
     public static volatile String simulator;
     private Process simulatorProcess;
 
-    /**
-     * Before each simulator test: skipped without the simulator, every simulated provider back to its
-     * defaults (stats and caches cleared), breakers closed, the catalog loaded.
-     */
-    static void resetSimulator(io.llmgateway.routing.upstream.EndpointGuards guards,
-            io.llmgateway.routing.selection.CatalogCache catalog) throws InterruptedException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(simulator != null, "provider-simulator jar not available");
-        io.restassured.RestAssured.given().delete(simulator + "/sim/providers").then()
-                .statusCode(org.hamcrest.Matchers.lessThan(300));
-        guards.reset();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
-    }
-
-    /** The JSON of the usage event of a generation, read back from the usage stream (waits up to 5 s). */
-    static String usageEvent(io.quarkus.redis.datasource.RedisDataSource redis,
-            io.llmgateway.contracts.events.RedisKeys keys, String id) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            for (var msg : redis.stream(String.class).xrange(keys.usageStream(),
-                    io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))) {
-                if (msg.payload().get("data").contains(id)) {
-                    return msg.payload().get("data");
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no usage event for " + id);
-    }
-
     @Override
     public Map<String, String> start() {
         startSimulator();

@@ -1,5 +1,6 @@
 package io.llmgateway.routing;
 
+import static io.llmgateway.routing.GatewayRequests.post;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,17 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.routing.canonical.Json;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class TranslationFidelityTest {
+class TranslationFidelityTest extends GatewayTest {
 
     static final ObjectReader EXACT = Json.MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     static final BigDecimal PROMPT = new BigDecimal("0.000003");
@@ -51,18 +47,9 @@ class TranslationFidelityTest {
             {"type":"function","function":{"name":"get_weather","description":"weather of a city",
              "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}""";
 
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards guards;
-    @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
-
     @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.resetSimulator(guards, catalog);
+    void freshSimulator() {
+        Simulator.requireFresh();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -73,11 +60,6 @@ class TranslationFidelityTest {
         } catch (Exception e) {
             throw new AssertionError("not JSON: " + text, e);
         }
-    }
-
-    static Response post(String body) {
-        return given().header("Authorization", "Bearer sk-good").contentType("application/json").body(body)
-                .post("/api/v1/chat/completions");
     }
 
     static JsonNode chat(String body) {
@@ -104,11 +86,6 @@ class TranslationFidelityTest {
         JsonNode requests = tree(given().get(StubUpstream.simulator + "/sim/providers/" + provider + "/stats").asString())
                 .path("requests");
         return requests.get(requests.size() - 1);
-    }
-
-    static void simulator(String provider, String settings) {
-        given().contentType("application/json").body(settings).put(StubUpstream.simulator + "/sim/providers/" + provider)
-                .then().statusCode(200);
     }
 
     /** The cost the catalog's prices give this usage. */
@@ -138,7 +115,7 @@ class TranslationFidelityTest {
     }
 
     private JsonNode usageEvent(String id) throws InterruptedException {
-        return tree(StubUpstream.usageEvent(redis, keys, id));
+        return tree(usageEventText(id));
     }
 
     static JsonNode message(JsonNode answer) {
@@ -178,7 +155,7 @@ class TranslationFidelityTest {
 
     @Test
     void openAiCachesByItselfPartsPassThroughAndReadsAreBilledAtTheCachePrice() throws Exception {
-        simulator("sim-a", "{\"implicit_cache_min_tokens\":1}");
+        Simulator.configure("sim-a", "{\"implicit_cache_min_tokens\":1}");
         chat(CACHED_REQUEST.formatted("sim/fid-openai", LONG_SYSTEM));
         JsonNode body = sent("sim-a").path("body");
         assertFalse(body.has("cache_control"), "OpenAI refuses unknown arguments: " + body);
@@ -192,7 +169,7 @@ class TranslationFidelityTest {
 
     @Test
     void geminiCachesImplicitlyAndReadsAreBilledAtTheCachePrice() throws Exception {
-        simulator("sim-gemini", "{\"implicit_cache_min_tokens\":1}");
+        Simulator.configure("sim-gemini", "{\"implicit_cache_min_tokens\":1}");
         chat(CACHED_REQUEST.formatted("sim/fid-gemini", LONG_SYSTEM));
         JsonNode body = sent("sim-gemini").path("body");
         assertFalse(body.toString().contains("cache_control"), body.toString());

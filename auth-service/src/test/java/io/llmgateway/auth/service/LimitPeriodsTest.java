@@ -8,6 +8,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LimitPeriodsTest {
 
@@ -22,33 +24,32 @@ class LimitPeriodsTest {
         assertEquals(LocalDate.parse("2026-12-01"), LimitPeriods.monthStart(Instant.parse("2026-12-01T00:00:00Z")));
     }
 
+    /**
+     * A limited period's counter holds what was spent until the last instant of the period and is back
+     * to the whole limit at the first instant of the next: midnight UTC, Monday (not Sunday), the first.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "daily,   10, 3,   2026-11-24T23:59:59Z, 2026-11-24T23:59:59.999Z, 7,   2026-11-25T00:00:00Z",
+            "weekly,  5,  2,   2026-11-23T00:00:00Z, 2026-11-29T23:59:59Z,     3,   2026-11-30T00:00:00Z",
+            "monthly, 5,  4.5, 2026-02-28T12:00:00Z, 2026-02-28T23:59:59Z,     0.5, 2026-03-01T00:00:00Z" })
+    void counterResetsAtTheStartOfItsPeriodOnly(String period, String limit, String spent, Instant spentAt,
+            Instant lastOfPeriod, String remainingThen, Instant firstOfNext) {
+        ApiKeyEntity key = key(limit, period);
+        LimitPeriods.add(key, new BigDecimal(spent), spentAt);
+        assertEquals(0, new BigDecimal(remainingThen).compareTo(LimitPeriods.remaining(key, lastOfPeriod)));
+        assertEquals(0, new BigDecimal(limit).compareTo(LimitPeriods.remaining(key, firstOfNext)));
+    }
+
     @Test
-    void dailyCounterResetsAtMidnightUtcOnly() {
+    void dailyUsageCountsFromMidnightUtcWhileWeeklyAndTotalGoOn() {
         ApiKeyEntity key = key("10", LimitPeriods.DAILY);
         LimitPeriods.add(key, new BigDecimal("3"), Instant.parse("2026-11-24T23:59:59Z"));
-        assertEquals(0, new BigDecimal("7").compareTo(LimitPeriods.remaining(key, Instant.parse("2026-11-24T23:59:59.999Z"))));
-        assertEquals(0, new BigDecimal("10").compareTo(LimitPeriods.remaining(key, Instant.parse("2026-11-25T00:00:00Z"))));
         LimitPeriods.add(key, new BigDecimal("1"), Instant.parse("2026-11-25T00:00:01Z"));
         LimitPeriods.Usage usage = LimitPeriods.usage(key, Instant.parse("2026-11-25T00:00:02Z"));
         assertEquals(0, BigDecimal.ONE.compareTo(usage.daily()));
         assertEquals(0, new BigDecimal("4").compareTo(usage.weekly()));
         assertEquals(0, new BigDecimal("4").compareTo(usage.total()));
-    }
-
-    @Test
-    void weeklyCounterResetsOnMondayNotSunday() {
-        ApiKeyEntity key = key("5", LimitPeriods.WEEKLY);
-        LimitPeriods.add(key, new BigDecimal("2"), Instant.parse("2026-11-23T00:00:00Z")); // a Monday
-        assertEquals(0, new BigDecimal("3").compareTo(LimitPeriods.remaining(key, Instant.parse("2026-11-29T23:59:59Z"))));
-        assertEquals(0, new BigDecimal("5").compareTo(LimitPeriods.remaining(key, Instant.parse("2026-11-30T00:00:00Z"))));
-    }
-
-    @Test
-    void monthlyCounterResetsOnTheFirst() {
-        ApiKeyEntity key = key("5", LimitPeriods.MONTHLY);
-        LimitPeriods.add(key, new BigDecimal("4.5"), Instant.parse("2026-02-28T12:00:00Z"));
-        assertEquals(0, new BigDecimal("0.5").compareTo(LimitPeriods.remaining(key, Instant.parse("2026-02-28T23:59:59Z"))));
-        assertEquals(0, new BigDecimal("5").compareTo(LimitPeriods.remaining(key, Instant.parse("2026-03-01T00:00:00Z"))));
     }
 
     @Test

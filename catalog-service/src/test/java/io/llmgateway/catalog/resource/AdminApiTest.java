@@ -1,5 +1,6 @@
 package io.llmgateway.catalog.resource;
 
+import static io.llmgateway.catalog.OperatorApi.operator;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,17 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.catalog.service.CatalogEventStream;
 import io.llmgateway.contracts.events.CatalogEvent;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +27,7 @@ import org.junit.jupiter.api.Test;
 class AdminApiTest {
 
     @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
-    @Inject
-    ObjectMapper mapper;
-
-    static RequestSpecification operator() {
-        return given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON);
-    }
+    CatalogEventStream stream;
 
     static long version() {
         return given().get("/internal/snapshot").then().statusCode(200).extract().jsonPath().getLong("version");
@@ -120,19 +109,10 @@ class AdminApiTest {
         assertEquals(true, provider.get("zdr"), "the operator's zero-data-retention flag reaches routing");
 
         // the committed changes were announced on the (prefixed) catalog-events stream
-        List<StreamMessage<String, String, String>> entries = redis.stream(String.class)
-                .xrange(keys.catalogEventsStream(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
-        List<CatalogEvent> events = entries.stream().map(e -> {
-            try {
-                assertTrue(e.payload().containsKey(RedisKeys.TRACEPARENT_FIELD));
-                return mapper.readValue(e.payload().get(RedisKeys.DATA_FIELD), CatalogEvent.class);
-            } catch (Exception ex) {
-                throw new AssertionError(ex);
-            }
-        }).toList();
+        List<CatalogEvent> events = stream.all();
         assertTrue(events.stream().anyMatch(e -> "endpoint".equals(e.change()) && "acme:acme/rocket-1".equals(e.id())
                 && e.version() == after), events.toString());
-        assertTrue(keys.catalogEventsStream().startsWith("test:"));
+        assertTrue(stream.key().startsWith("test:"));
 
         // disabling the only endpoint hides the model; a price patch keeps the other prices
         operator().body("{\"pricing\": {\"completion\": \"0.0000007\"}}").patch("/admin/endpoints/acme:acme/rocket-1")

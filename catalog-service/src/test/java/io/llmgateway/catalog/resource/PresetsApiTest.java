@@ -6,11 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.catalog.service.CatalogTestRows;
-import io.llmgateway.contracts.events.RedisKeys;
+import io.llmgateway.catalog.service.CatalogEventStream;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
@@ -33,11 +30,7 @@ class PresetsApiTest {
              "transforms": ["middle-out"]}""";
 
     @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
-    @Inject
-    ObjectMapper mapper;
+    CatalogEventStream events;
 
     @Test
     void crudVersionsAndSnapshot() throws Exception {
@@ -89,7 +82,7 @@ class PresetsApiTest {
     }
 
     private long presetEvents(String id) {
-        return CatalogTestRows.events(redis, keys, mapper, e -> "preset".equals(e.change()) && id.equals(e.id()));
+        return events.count(e -> "preset".equals(e.change()) && id.equals(e.id()));
     }
 
     private static RequestSpecification as(String account) {

@@ -1,15 +1,9 @@
 package io.llmgateway.catalog.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.catalog.persistence.EndpointEntity;
 import io.llmgateway.catalog.persistence.ModelEntity;
-import io.llmgateway.contracts.events.CatalogEvent;
-import io.llmgateway.contracts.events.RedisKeys;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.function.Predicate;
 
 /** Seed-owned rows as an import writes them, and the catalog events on the real stream, for the tests. */
 public final class CatalogTestRows {
@@ -50,18 +44,5 @@ public final class CatalogTestRows {
         e.source = SeedCatalog.SOURCE;
         e.updatedAt = Instant.now();
         return e;
-    }
-
-    /** How many events on the catalog-events stream match. */
-    public static long events(RedisDataSource redis, RedisKeys keys, ObjectMapper mapper, Predicate<CatalogEvent> which) {
-        return redis.stream(String.class).xrange(keys.catalogEventsStream(), StreamRange.of("-", "+")).stream()
-                .map(entry -> {
-                    try {
-                        return mapper.readValue(entry.payload().get("data"), CatalogEvent.class);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .filter(which).count();
     }
 }

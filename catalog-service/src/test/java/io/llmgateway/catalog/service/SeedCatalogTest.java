@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The seed import on the real data file, without a database: counts, merging, exact prices. */
 class SeedCatalogTest {
@@ -78,20 +80,16 @@ class SeedCatalogTest {
                 plan.providers().stream().filter(p -> p.slug.equals("groq")).findFirst().orElseThrow().baseUrl);
     }
 
-    @Test
-    void normalisesProviderNames() {
-        assertEquals("meta-llama/llama-3.3-70b-instruct",
-                ModelNameNormalizer.normalize("groq/llama-3.3-70b-versatile", "groq").modelId());
-        assertEquals("meta-llama/llama-3.1-8b-instruct",
-                ModelNameNormalizer.normalize("bedrock/us.meta.llama3-1-8b-instruct-v1:0", "bedrock").modelId());
-        assertEquals("anthropic/claude-3.5-sonnet",
-                ModelNameNormalizer.normalize("vertex_ai/claude-3-5-sonnet@20240620", "vertex_ai-anthropic_models").modelId());
-        assertEquals("anthropic/claude-opus-4",
-                ModelNameNormalizer.normalize("claude-4-opus-20250514", "anthropic").modelId());
-        assertEquals("qwen/qwen2.5-72b-instruct",
-                ModelNameNormalizer.normalize("fireworks_ai/accounts/fireworks/models/qwen2p5-72b-instruct", "fireworks_ai").modelId());
-        assertEquals("deepseek/deepseek-r1",
-                ModelNameNormalizer.normalize("together_ai/deepseek-ai/DeepSeek-R1", "together_ai").modelId());
-        assertEquals("openai/gpt-4o", ModelNameNormalizer.normalize("gpt-4o-2024-08-06", "openai").modelId());
+    @ParameterizedTest(name = "{0} ({1})")
+    @CsvSource({
+            "groq/llama-3.3-70b-versatile, groq, meta-llama/llama-3.3-70b-instruct",
+            "bedrock/us.meta.llama3-1-8b-instruct-v1:0, bedrock, meta-llama/llama-3.1-8b-instruct",
+            "vertex_ai/claude-3-5-sonnet@20240620, vertex_ai-anthropic_models, anthropic/claude-3.5-sonnet",
+            "claude-4-opus-20250514, anthropic, anthropic/claude-opus-4",
+            "fireworks_ai/accounts/fireworks/models/qwen2p5-72b-instruct, fireworks_ai, qwen/qwen2.5-72b-instruct",
+            "together_ai/deepseek-ai/DeepSeek-R1, together_ai, deepseek/deepseek-r1",
+            "gpt-4o-2024-08-06, openai, openai/gpt-4o" })
+    void normalisesProviderNames(String name, String provider, String modelId) {
+        assertEquals(modelId, ModelNameNormalizer.normalize(name, provider).modelId());
     }
 }

@@ -1,23 +1,20 @@
 package io.llmgateway.catalog.service;
 
+import static io.llmgateway.catalog.OperatorApi.operator;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.catalog.model.ImportResult;
 import io.llmgateway.catalog.persistence.EndpointEntity;
 import io.llmgateway.catalog.persistence.ModelEntity;
 import io.llmgateway.catalog.persistence.ProviderEntity;
-import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.testsupport.RealInfrastructure;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
 import io.quarkus.vertx.VertxContextSupport;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -51,11 +48,7 @@ class SeedRetractionTest {
     @Inject
     SeedImporter importer;
     @Inject
-    RedisDataSource redis;
-    @Inject
-    RedisKeys keys;
-    @Inject
-    ObjectMapper mapper;
+    CatalogEventStream events;
 
     @Test
     void importRemovesWhatTheSeedNoLongerListsButKeepsOperatorRows() throws Throwable {
@@ -123,8 +116,7 @@ class SeedRetractionTest {
 
     /** Import events on the catalog-events stream, of one version or (-1) of all. */
     private long importEvents(long version) {
-        return CatalogTestRows.events(redis, keys, mapper,
-                e -> "import".equals(e.change()) && (version < 0 || e.version() == version));
+        return events.count(e -> "import".equals(e.change()) && (version < 0 || e.version() == version));
     }
 
     private static Set<String> modelIds() {
@@ -142,10 +134,6 @@ class SeedRetractionTest {
     private static Set<String> endpointsOf(JsonPath snapshot) {
         List<List<String>> perModel = snapshot.getList("models.endpoints.id");
         return perModel.stream().flatMap(List::stream).collect(Collectors.toSet());
-    }
-
-    private static io.restassured.specification.RequestSpecification operator() {
-        return given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON);
     }
 
     private static String endpointBody(String model, String provider) {

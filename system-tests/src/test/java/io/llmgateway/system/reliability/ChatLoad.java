@@ -1,7 +1,11 @@
 package io.llmgateway.system.reliability;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
+import io.llmgateway.system.support.PrivateRedis;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -158,6 +162,21 @@ final class ChatLoad {
         }
         missing.putAll(wrongCost);
         return missing;
+    }
+
+    /** GET /credits of the account once its total_usage equals {@code usage}; null if it does not within the time. */
+    static JsonNode creditsOnceUsageIs(IsolatedSuite suite, GatewaySuite.Account account, BigDecimal usage,
+            long timeoutMs) throws InterruptedException {
+        return eventually(() -> {
+            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", account.managementKey());
+            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(usage) == 0 ? c : null;
+        }, timeoutMs);
+    }
+
+    /** Every usage event of the run was consumed: none ended on the dead-letter stream. */
+    static void assertNothingDeadLettered(PrivateRedis redis, IsolatedSuite suite) throws Exception {
+        assertEquals(":0", redis.command("XLEN " + suite.redisPrefix() + "gw:usage:dead"),
+                "no usage entry was dead-lettered");
     }
 
     /** Sums the given metrics over every point of a minute time-series answer (no group_by). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.system.support.CloseAfterEach;
 import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
 import io.llmgateway.system.support.PrivateRedis;
@@ -18,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * auth-service and catalog-service are killed -9 together while routing serves traffic, stay away past
@@ -55,21 +56,14 @@ class DependencyOutageTest {
     private PrivateRedis redis;
     private IsolatedSuite suite;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (suite != null) {
-            suite.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach started = new CloseAfterEach();
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void routingServesKnownKeysFromItsCachesWhileAuthAndCatalogAreDown() throws Exception {
-        redis = PrivateRedis.start();
-        suite = IsolatedSuite.start(redis.url(), InfraLocator.postgres(), ENV);
+        redis = started.add(PrivateRedis.start());
+        suite = started.add(IsolatedSuite.start(redis.url(), InfraLocator.postgres(), ENV));
         GatewaySuite.Account account = suite.createAccount("10.00");
         // a second inference key of the same account, never used before the outage: routing learns it from
         // the key event auth publishes on creation, not from a lookup
@@ -85,7 +79,7 @@ class DependencyOutageTest {
         assertEquals(BEFORE, known.successes().size(), "the suite serves before the outage: " + known.timeline()
                 + "\n" + known.failureSummary() + suite.logTails());
         BigDecimal before = known.totalCost();
-        JsonNode settled = ChatLoad.eventually(() -> credits(account, before), 30_000);
+        JsonNode settled = ChatLoad.creditsOnceUsageIs(suite, account, before, 30_000);
         assertTrue(settled != null, "the warm-up is debited: " + suite.describeGet(suite.baseUrl() + "/credits",
                 account.managementKey()) + suite.logTails());
         BigDecimal balanceBefore = balance(settled);
@@ -175,7 +169,7 @@ class DependencyOutageTest {
         // billed after auth returns: the balance drops by exactly what was served during and after the outage
         BigDecimal total = known.totalCost().add(unused.totalCost()).add(createdAfter.cost());
         BigDecimal servedSinceKill = total.subtract(before);
-        JsonNode credits = ChatLoad.eventually(() -> credits(account, total), 60_000);
+        JsonNode credits = ChatLoad.creditsOnceUsageIs(suite, account, total, 60_000);
         System.out.println("[DependencyOutageTest] balance before the outage " + balanceBefore + ", cost served since"
                 + " the kill " + servedSinceKill + ", credits now " + (credits == null ? null : credits.path("data")));
         assertTrue(credits != null, "auth catches up and debits every request served while it was down: total_usage"
@@ -183,8 +177,7 @@ class DependencyOutageTest {
                         + "/credits", account.managementKey()) + "\n" + report + suite.logTails());
         assertEquals(0, balanceBefore.subtract(servedSinceKill).compareTo(balance(credits)),
                 "balance after = balance before - cost served since the kill: " + credits);
-        assertEquals(":0", redis.command("XLEN " + suite.redisPrefix() + "gw:usage:dead"),
-                "no usage entry was dead-lettered");
+        ChatLoad.assertNothingDeadLettered(redis, suite);
     }
 
     private CompletableFuture<Void> restart(String module) {
@@ -195,12 +188,6 @@ class DependencyOutageTest {
                 throw new IllegalStateException(module + " did not come back: " + e.getMessage(), e);
             }
         });
-    }
-
-    /** GET /credits when its total_usage equals {@code usage}, else null. */
-    private JsonNode credits(GatewaySuite.Account account, BigDecimal usage) {
-        JsonNode c = suite.getJson(suite.baseUrl() + "/credits", account.managementKey());
-        return c != null && c.path("data").path("total_usage").decimalValue().compareTo(usage) == 0 ? c : null;
     }
 
     private static BigDecimal balance(JsonNode credits) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.system.support.CloseAfterEach;
 import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
 import io.llmgateway.system.support.PrivateRedis;
@@ -14,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * metering-service is killed -9 in the middle of steady traffic and a new process (same environment,
@@ -39,21 +40,14 @@ class MeteringCrashTest {
     private PrivateRedis redis;
     private IsolatedSuite suite;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (suite != null) {
-            suite.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach started = new CloseAfterEach();
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aCrashedMeteringLosesAndDoubleCountsNothing() throws Exception {
-        redis = PrivateRedis.start();
-        suite = IsolatedSuite.start(redis.url());
+        redis = started.add(PrivateRedis.start());
+        suite = started.add(IsolatedSuite.start(redis.url()));
         GatewaySuite.Account account = suite.createAccount("10.00");
         ChatLoad load = new ChatLoad(suite, account.inferenceKey());
         long testStart = System.currentTimeMillis() / 1000;
@@ -111,10 +105,7 @@ class MeteringCrashTest {
         JsonNode series = suite.getJson(seriesUrl, account.managementKey());
         assertTrue(series != null, "time-series answered" + suite.logTails());
         Map<String, BigDecimal> sums = ChatLoad.sumSeries(series, "requests", "errors", "cost");
-        JsonNode credits = ChatLoad.eventually(() -> {
-            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", account.managementKey());
-            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(total) == 0 ? c : null;
-        }, 30_000);
+        JsonNode credits = ChatLoad.creditsOnceUsageIs(suite, account, total, 30_000);
         System.out.println("[MeteringCrashTest] metering time-series " + sums + ", client total cost " + total
                 + ", credits " + (credits == null ? null : credits.path("data")));
         assertEquals(ok.size(), sums.get("requests").intValue(),
@@ -123,7 +114,6 @@ class MeteringCrashTest {
                 + " vs " + total);
         assertTrue(credits != null, "credits total_usage should be " + total + " but GET /credits answers "
                 + suite.describeGet(suite.baseUrl() + "/credits", account.managementKey()) + suite.logTails());
-        assertEquals(":0", redis.command("XLEN " + suite.redisPrefix() + "gw:usage:dead"),
-                "no usage entry was dead-lettered");
+        ChatLoad.assertNothingDeadLettered(redis, suite);
     }
 }

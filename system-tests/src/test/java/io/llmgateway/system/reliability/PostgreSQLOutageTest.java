@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.system.support.CloseAfterEach;
 import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
 import io.llmgateway.system.support.PrivatePostgres;
@@ -16,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The suite's PostgreSQL (a private server: catalog, auth and metering all use it) crashes in the middle
@@ -51,27 +52,17 @@ class PostgreSQLOutageTest {
     private PrivatePostgres postgres;
     private IsolatedSuite suite;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (suite != null) {
-            suite.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach started = new CloseAfterEach();
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void ingestResumesAndNothingIsLostAfterAPostgresOutage() throws Exception {
         assumeTrue(PrivatePostgres.binaries().isPresent(), "no PostgreSQL server binaries (initdb, pg_ctl) on this"
                 + " machine: a private server cannot be started, so the outage cannot be staged");
-        redis = PrivateRedis.start();
-        postgres = PrivatePostgres.start();
-        suite = IsolatedSuite.start(redis.url(), postgres.locator(), FAST_RETRY);
+        redis = started.add(PrivateRedis.start());
+        postgres = started.add(PrivatePostgres.start());
+        suite = started.add(IsolatedSuite.start(redis.url(), postgres.locator(), FAST_RETRY));
         GatewaySuite.Account account = suite.createAccount("10.00");
         ChatLoad load = new ChatLoad(suite, account.inferenceKey());
         long testStart = System.currentTimeMillis() / 1000;
@@ -141,10 +132,7 @@ class PostgreSQLOutageTest {
                 account.managementKey());
         assertTrue(series != null, "time-series answered" + suite.logTails());
         Map<String, BigDecimal> sums = ChatLoad.sumSeries(series, "requests", "errors", "cost");
-        JsonNode credits = ChatLoad.eventually(() -> {
-            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", account.managementKey());
-            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(total) == 0 ? c : null;
-        }, 60_000);
+        JsonNode credits = ChatLoad.creditsOnceUsageIs(suite, account, total, 60_000);
         System.out.println("[PostgreSQLOutageTest] metering time-series " + sums + ", client total cost " + total
                 + ", credits " + (credits == null ? null : credits.path("data")));
         assertEquals(ok.size(), sums.get("requests").intValue(), "metering counts each generation once: " + sums

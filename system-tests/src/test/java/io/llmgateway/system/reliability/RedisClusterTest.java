@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.system.support.CloseAfterEach;
 import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
 import io.llmgateway.system.support.RedisCluster;
@@ -23,9 +24,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole suite on a real Redis Cluster (three masters, one replica each, {@link RedisCluster}) with
@@ -43,22 +44,15 @@ class RedisClusterTest {
     private RedisCluster cluster;
     private IsolatedSuite suite;
 
-    @AfterEach
-    void tearDown() {
-        if (suite != null) {
-            suite.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach started = new CloseAfterEach();
 
     @Test
     @Timeout(value = 360, unit = TimeUnit.SECONDS)
     void theSuiteRunsOnARedisClusterThroughMasterFailovers() throws Exception {
         assumeTrue(RedisCluster.available(), "redis-server >= 7 and redis-cli are needed for a Redis Cluster");
         long t0 = System.nanoTime();
-        cluster = RedisCluster.start(3, 1);
+        cluster = started.add(RedisCluster.start(3, 1));
         System.out.println("[RedisClusterTest] cluster of 3 masters + 3 replicas up in "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms: " + cluster.launcherUrl());
         Map<String, Map<String, String>> env = new HashMap<>();
@@ -75,7 +69,7 @@ class RedisClusterTest {
                 "GATEWAY_INGEST_CLAIM_INTERVAL", "2s"));
         env.get("auth-service").putAll(Map.of("GATEWAY_USAGE_CLAIM_MIN_IDLE", "10s", "GATEWAY_USAGE_CLAIM_INTERVAL",
                 "2s"));
-        suite = IsolatedSuite.start(cluster.hosts(), InfraLocator.postgres(), env);
+        suite = started.add(IsolatedSuite.start(cluster.hosts(), InfraLocator.postgres(), env));
         String prefix = suite.redisPrefix();
         System.out.println("[RedisClusterTest] usage stream on master " + cluster.masterOf(prefix + "gw:usage")
                 + ", key events on " + cluster.masterOf(prefix + "gw:key-events") + ", catalog events on "
@@ -153,19 +147,14 @@ class RedisClusterTest {
         assertEquals(ok.size(), sums.get("requests").intValue(), "each generation counted once: " + sums);
         assertEquals(0, total.compareTo(sums.get("cost")), "metering's cost equals the answered cost: " + sums
                 + " vs " + total);
-        JsonNode credits = ChatLoad.eventually(() -> {
-            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", account.managementKey());
-            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(total) == 0 ? c : null;
-        }, 30_000);
+        JsonNode credits = ChatLoad.creditsOnceUsageIs(suite, account, total, 30_000);
         assertTrue(credits != null, "credits total_usage should be " + total + " but GET /credits answers "
                 + suite.describeGet(suite.baseUrl() + "/credits", account.managementKey()) + suite.logTails());
         assertEquals("0", cluster.clusterCli("XLEN", prefix + "gw:usage:dead").trim(), "nothing dead-lettered");
         BigDecimal otherTotal = otherLoad.totalCost();
-        assertTrue(ChatLoad.eventually(() -> {
-            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", other.managementKey());
-            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(otherTotal) == 0 ? c : null;
-        }, 30_000) != null, "the second account is debited exactly " + otherTotal + ": "
-                + suite.describeGet(suite.baseUrl() + "/credits", other.managementKey()));
+        assertTrue(ChatLoad.creditsOnceUsageIs(suite, other, otherTotal, 30_000) != null,
+                "the second account is debited exactly " + otherTotal + ": "
+                        + suite.describeGet(suite.baseUrl() + "/credits", other.managementKey()));
         // every reservation settled and released once its debit committed: the pending counters are back to 0
         for (GatewaySuite.Account a : List.of(account, other)) {
             String counter = prefix + "gw:{acct:" + a.accountId() + "}:pending";

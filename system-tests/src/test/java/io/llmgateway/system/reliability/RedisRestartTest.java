@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.system.support.CloseAfterEach;
 import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
 import io.llmgateway.system.support.PrivateRedis;
@@ -12,14 +13,14 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis crashes (SIGKILL) in the middle of steady traffic and comes back on the same port with the
@@ -36,15 +37,8 @@ class RedisRestartTest {
     private PrivateRedis redis;
     private IsolatedSuite suite;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (suite != null) {
-            suite.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach started = new CloseAfterEach();
 
     /** Every provider serving the model answers only after {@code delay}. */
     private void slowProviders(Duration delay) throws Exception {
@@ -67,8 +61,8 @@ class RedisRestartTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void everyAnsweredRequestIsMeteredAndChargedOnceAcrossARedisCrash() throws Exception {
-        redis = PrivateRedis.start();
-        suite = IsolatedSuite.start(redis.url());
+        redis = started.add(PrivateRedis.start());
+        suite = started.add(IsolatedSuite.start(redis.url()));
         GatewaySuite.Account account = suite.createAccount("10.00");
         ChatLoad load = new ChatLoad(suite, account.inferenceKey());
         long testStart = System.currentTimeMillis() / 1000;
@@ -153,10 +147,7 @@ class RedisRestartTest {
 
         // charged exactly once: the credits used equal the sum of the answered costs
         BigDecimal total = load.totalCost();
-        JsonNode credits = ChatLoad.eventually(() -> {
-            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", account.managementKey());
-            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(total) == 0 ? c : null;
-        }, 30_000);
+        JsonNode credits = ChatLoad.creditsOnceUsageIs(suite, account, total, 30_000);
         assertTrue(credits != null, "credits total_usage should be the sum of the 200 responses' cost " + total
                 + " but GET /credits answers " + suite.describeGet(suite.baseUrl() + "/credits", account.managementKey())
                 + "\n" + report + suite.logTails());
@@ -173,7 +164,6 @@ class RedisRestartTest {
                 + " vs " + total + "\n" + series);
         assertEquals(ok.size(), sums.get("requests").intValue() - sums.get("errors").intValue(),
                 "metering counts every answered request once (requests - errors): " + sums);
-        assertEquals(":0", redis.command("XLEN " + suite.redisPrefix() + "gw:usage:dead"),
-                "no usage entry was dead-lettered");
+        ChatLoad.assertNothingDeadLettered(redis, suite);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.system.support.CloseAfterEach;
 import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
 import io.llmgateway.system.support.PrivateRedis;
@@ -22,8 +23,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two routing, two auth and two metering replicas behind one Redis and one PostgreSQL, under steady
@@ -42,15 +43,8 @@ class ReplicaChaosTest {
     private PrivateRedis redis;
     private IsolatedSuite suite;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (suite != null) {
-            suite.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach started = new CloseAfterEach();
 
     @Test
     void killingOneReplicaOfEachServiceLosesAndDoubleChargesNothing() {
@@ -60,7 +54,7 @@ class ReplicaChaosTest {
 
     private void killReplicasUnderTraffic() throws Exception {
         long t0 = System.nanoTime();
-        redis = PrivateRedis.start();
+        redis = started.add(PrivateRedis.start());
         Map<String, Map<String, String>> env = new HashMap<>();
         // a killed consumer's unacknowledged entries are reclaimed by its sibling after this idle time
         env.put("metering-service", Map.of("GATEWAY_INGEST_CLAIM_MIN_IDLE", "10s", "GATEWAY_INGEST_CLAIM_INTERVAL",
@@ -68,7 +62,7 @@ class ReplicaChaosTest {
         env.put("auth-service", Map.of("GATEWAY_USAGE_CLAIM_MIN_IDLE", "10s", "GATEWAY_USAGE_CLAIM_INTERVAL", "2s"));
         // the traffic key is not held to the default 600 requests a minute
         env.put("routing-service", Map.of("GATEWAY_LIMITS_DEFAULT_RPM", "1000000"));
-        suite = IsolatedSuite.start(redis.url(), InfraLocator.postgres(), env);
+        suite = started.add(IsolatedSuite.start(redis.url(), InfraLocator.postgres(), env));
         Map<String, CompletableFuture<ServiceProcess>> second = new HashMap<>();
         for (String module : List.of("routing-service", "auth-service", "metering-service")) {
             second.put(module, CompletableFuture.supplyAsync(() -> {
@@ -151,13 +145,10 @@ class ReplicaChaosTest {
         assertEquals(ok.size(), sums.get("requests").intValue(), "each generation counted once: " + sums);
         assertEquals(0, total.compareTo(sums.get("cost")), "metering's cost equals the answered cost: " + sums);
         // debits == generations: the ledger is charged exactly the answered total, once
-        JsonNode credits = ChatLoad.eventually(() -> {
-            JsonNode c = suite.getJson(suite.baseUrl() + "/credits", account.managementKey());
-            return c != null && c.path("data").path("total_usage").decimalValue().compareTo(total) == 0 ? c : null;
-        }, 45_000);
+        JsonNode credits = ChatLoad.creditsOnceUsageIs(suite, account, total, 45_000);
         assertTrue(credits != null, "credits total_usage should be " + total + " but GET /credits answers "
                 + suite.describeGet(suite.baseUrl() + "/credits", account.managementKey()) + suite.logTails());
-        assertEquals(":0", redis.command("XLEN " + suite.redisPrefix() + "gw:usage:dead"), "nothing dead-lettered");
+        ChatLoad.assertNothingDeadLettered(redis, suite);
         System.out.println("[ReplicaChaosTest] all " + ok.size() + " generations metered and debited once ("
                 + total + " USD); total " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }

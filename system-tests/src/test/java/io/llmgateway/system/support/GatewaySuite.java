@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.testsupport.InfraLocator;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +23,9 @@ import java.util.UUID;
 public final class GatewaySuite {
 
     public static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static GatewaySuite instance;
 
+    private final SuiteHttp http = new SuiteHttp(JSON);
     private final Path repoRoot;
     private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final String operatorToken = UUID.randomUUID().toString();
@@ -103,37 +100,19 @@ public final class GatewaySuite {
 
     /** A new account with its own credits, management key and inference key. */
     public Account createAccount(String credits) throws IOException, InterruptedException {
-        JsonNode created = post(local("auth-service") + "/admin/accounts", operatorToken,
-                "{\"name\":\"system-test\",\"credits\":\"" + credits + "\"}");
-        String mgmt = created.path("management_key").asText();
-        JsonNode key = post(baseUrl() + "/keys", mgmt, "{\"name\":\"system-test inference\"}");
-        return new Account(created.path("account_id").asText(), mgmt, key.path("key").asText(),
-                key.path("data").path("hash").asText());
+        return http.createAccount(local("auth-service"), operatorToken, baseUrl(), "system-test", credits);
     }
 
     public record Account(String accountId, String managementKey, String inferenceKey, String inferenceKeyHash) {
     }
 
     public JsonNode post(String url, String bearer, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = send("POST", url, bearer, body);
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
+        return http.post(url, bearer, body);
     }
 
     public HttpResponse<String> send(String method, String url, String bearer, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(method, url, bearer, body, Duration.ofSeconds(30));
     }
 
     /** Configures one simulated provider (see provider-simulator/README.md). */

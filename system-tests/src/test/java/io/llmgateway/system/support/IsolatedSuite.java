@@ -5,22 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.testsupport.InfraLocator;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A private copy of the whole suite for fault tests: the simulator and the four services as processes
@@ -36,7 +31,7 @@ public final class IsolatedSuite implements AutoCloseable {
     private static final List<String> MODULES = List.of("provider-simulator", "catalog-service", "auth-service",
             "metering-service", "routing-service");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final SuiteHttp http = new SuiteHttp(JSON);
     private final Path repoRoot = GatewaySuite.locateRepoRoot();
     private final String redisUrl;
     private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -157,34 +152,16 @@ public final class IsolatedSuite implements AutoCloseable {
 
     /** A new account with its own credits, management key and inference key. */
     public GatewaySuite.Account createAccount(String credits) throws IOException, InterruptedException {
-        JsonNode created = post(local("auth-service") + "/admin/accounts", operatorToken,
-                "{\"name\":\"reliability-test\",\"credits\":\"" + credits + "\"}");
-        String mgmt = created.path("management_key").asText();
-        JsonNode key = post(baseUrl() + "/keys", mgmt, "{\"name\":\"reliability inference\"}");
-        return new GatewaySuite.Account(created.path("account_id").asText(), mgmt, key.path("key").asText(),
-                key.path("data").path("hash").asText());
+        return http.createAccount(local("auth-service"), operatorToken, baseUrl(), "reliability-test", credits);
     }
 
     public JsonNode post(String url, String bearer, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = send("POST", url, bearer, body, Duration.ofSeconds(30));
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
+        return http.post(url, bearer, body);
     }
 
     public HttpResponse<String> send(String method, String url, String bearer, String body, Duration timeout)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(method, url, bearer, body, timeout);
     }
 
     /** GET returning the JSON body on 200, null on anything else (including no answer). */
@@ -261,11 +238,7 @@ public final class IsolatedSuite implements AutoCloseable {
             }
         }
         if (spillDir != null) {
-            try (Stream<Path> files = Files.walk(spillDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // best effort
-            }
+            ProcessScratch.deleteTree(spillDir);
         }
     }
 }

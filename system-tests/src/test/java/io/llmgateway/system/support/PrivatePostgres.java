@@ -159,12 +159,7 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     public String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no postgres log: " + e.getMessage() + ")";
-        }
+        return ProcessScratch.tail(log, 20);
     }
 
     private void run(List<String> command, boolean asServerUser, Duration timeout)
@@ -203,15 +198,7 @@ public final class PrivatePostgres implements AutoCloseable {
     @Override
     public void close() {
         stopQuietly();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
+        ProcessScratch.dropShutdownHook(shutdownHook);
+        ProcessScratch.deleteTree(dir);
     }
 }

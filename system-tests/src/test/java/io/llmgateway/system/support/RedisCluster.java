@@ -5,13 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A real Redis Cluster of the test's own: {@code masters} masters with {@code replicasPerMaster} replicas
@@ -268,12 +266,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     public String tail(int port) {
-        try {
-            List<String> lines = Files.readAllLines(dir.resolve(port + "/redis.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ProcessScratch.tail(dir.resolve(port + "/redis.log"), 15);
     }
 
     private void stopQuietly() {
@@ -292,15 +285,7 @@ public final class RedisCluster implements AutoCloseable {
     @Override
     public void close() {
         stopQuietly();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
+        ProcessScratch.dropShutdownHook(shutdownHook);
+        ProcessScratch.deleteTree(dir);
     }
 }
