@@ -13,12 +13,9 @@ set -euo pipefail
 # shellcheck disable=SC1091
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 ROUNDS=5
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    *) echo "usage: bench/chaos.sh [--rounds N]" >&2; exit 2 ;;
-  esac
-done
+declare -A OPTIONS=([--rounds]=ROUNDS) FLAGS=()
+USAGE="bench/chaos.sh [--rounds N]"
+parse_options "$@"
 LOG="$WORK/chaos.log"
 step "packaging the services and the simulator (skipped when up to date)"
 (cd "$ROOT" && ./mvnw -B -q package -DskipTests >"$WORK/chaos-build.log" 2>&1) || { tail -30 "$WORK/chaos-build.log"; exit 1; }
