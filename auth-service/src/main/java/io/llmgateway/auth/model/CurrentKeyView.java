@@ -1,5 +1,6 @@
 package io.llmgateway.auth.model;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -11,14 +12,7 @@ public record CurrentKeyView(
         BigDecimal limit,
         BigDecimal limitRemaining,
         String limitReset,
-        BigDecimal usage,
-        BigDecimal usageDaily,
-        BigDecimal usageWeekly,
-        BigDecimal usageMonthly,
-        BigDecimal byokUsage,
-        BigDecimal byokUsageDaily,
-        BigDecimal byokUsageWeekly,
-        BigDecimal byokUsageMonthly,
+        @JsonUnwrapped KeySpend spend,
         boolean isFreeTier,
         boolean isManagementKey,
         boolean isProvisioningKey,

@@ -1,5 +1,6 @@
 package io.llmgateway.auth.model;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -13,14 +14,7 @@ public record KeyView(
         BigDecimal limitRemaining,
         String limitReset,
         boolean includeByokInLimit,
-        BigDecimal usage,
-        BigDecimal usageDaily,
-        BigDecimal usageWeekly,
-        BigDecimal usageMonthly,
-        BigDecimal byokUsage,
-        BigDecimal byokUsageDaily,
-        BigDecimal byokUsageWeekly,
-        BigDecimal byokUsageMonthly,
+        @JsonUnwrapped KeySpend spend,
         Instant createdAt,
         Instant updatedAt,
         Instant expiresAt,

@@ -1,7 +1,6 @@
 package io.llmgateway.auth.persistence;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -18,15 +17,12 @@ public class AccountEntity extends PanacheEntityBase {
 
     public String name;
 
-    @Column(precision = 20, scale = 9)
     public BigDecimal balance;
 
     /** Bumped on every balance change; part of every key's state version. */
     public long version;
 
-    @Column(name = "created_at")
     public Instant createdAt;
 
-    @Column(name = "updated_at")
     public Instant updatedAt;
 }

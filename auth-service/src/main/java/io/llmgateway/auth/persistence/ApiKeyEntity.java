@@ -1,7 +1,6 @@
 package io.llmgateway.auth.persistence;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -21,7 +20,6 @@ public class ApiKeyEntity extends PanacheEntityBase {
     @Id
     public String hash;
 
-    @Column(name = "account_id")
     public String accountId;
 
     public String name;
@@ -33,34 +31,24 @@ public class ApiKeyEntity extends PanacheEntityBase {
 
     public boolean disabled;
 
-    @Column(name = "expires_at")
     public Instant expiresAt;
 
-    @Column(name = "limit_usd", precision = 20, scale = 9)
     public BigDecimal limitUsd;
 
-    @Column(name = "limit_reset")
     public String limitReset;
 
-    @Column(name = "usage_total", precision = 20, scale = 9)
     public BigDecimal usageTotal;
 
-    @Column(name = "usage_daily", precision = 20, scale = 9)
     public BigDecimal usageDaily;
 
-    @Column(name = "usage_weekly", precision = 20, scale = 9)
     public BigDecimal usageWeekly;
 
-    @Column(name = "usage_monthly", precision = 20, scale = 9)
     public BigDecimal usageMonthly;
 
-    @Column(name = "usage_day")
     public LocalDate usageDay;
 
-    @Column(name = "usage_week")
     public LocalDate usageWeek;
 
-    @Column(name = "usage_month")
     public LocalDate usageMonth;
 
     public Integer rpm;
@@ -69,9 +57,7 @@ public class ApiKeyEntity extends PanacheEntityBase {
 
     public long version;
 
-    @Column(name = "created_at")
     public Instant createdAt;
 
-    @Column(name = "updated_at")
     public Instant updatedAt;
 }

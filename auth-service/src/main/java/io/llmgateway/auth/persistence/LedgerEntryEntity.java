@@ -1,7 +1,6 @@
 package io.llmgateway.auth.persistence;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -25,22 +24,17 @@ public class LedgerEntryEntity extends PanacheEntityBase {
     @SequenceGenerator(name = "ledger_entries_seq", sequenceName = "ledger_entries_seq", allocationSize = 50)
     public Long id;
 
-    @Column(name = "account_id")
     public String accountId;
 
     public String kind;
 
-    @Column(precision = 20, scale = 9)
     public BigDecimal amount;
 
-    @Column(name = "generation_id")
     public String generationId;
 
-    @Column(name = "key_hash")
     public String keyHash;
 
     public String note;
 
-    @Column(name = "created_at")
     public Instant createdAt;
 }

@@ -1,6 +1,7 @@
 package io.llmgateway.auth.service;
 
 import io.llmgateway.auth.model.CurrentKeyView;
+import io.llmgateway.auth.model.KeySpend;
 import io.llmgateway.auth.model.KeyView;
 import io.llmgateway.auth.model.RateLimit;
 import io.llmgateway.auth.persistence.AccountEntity;
@@ -17,27 +18,27 @@ public final class KeyMapper {
     }
 
     public static KeyView view(ApiKeyEntity key, Instant now) {
-        LimitPeriods.Usage usage = LimitPeriods.usage(key, now);
         return new KeyView(key.hash, key.name, key.label, key.disabled, money(key.limitUsd),
                 money(LimitPeriods.remaining(key, now)), key.limitReset, false,
-                money(usage.total()), money(usage.daily()), money(usage.weekly()), money(usage.monthly()),
-                BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
-                key.createdAt, key.updatedAt, key.expiresAt, null, null, key.accountId,
+                spend(key, now), key.createdAt, key.updatedAt, key.expiresAt, null, null, key.accountId,
                 KeyState.MANAGEMENT.equals(key.kind), new RateLimit(key.rpm, key.tpm));
     }
 
     public static CurrentKeyView current(ApiKeyEntity key, Instant now,
             CurrentKeyView.FreeModelDailyRequests freeRequests) {
-        LimitPeriods.Usage usage = LimitPeriods.usage(key, now);
         boolean management = KeyState.MANAGEMENT.equals(key.kind);
         return new CurrentKeyView(key.label, key.name, money(key.limitUsd), money(LimitPeriods.remaining(key, now)),
-                key.limitReset, money(usage.total()), money(usage.daily()), money(usage.weekly()),
-                money(usage.monthly()), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
-                false, management, management, false, null, key.expiresAt,
+                key.limitReset, spend(key, now), false, management, management, false, null, key.expiresAt,
                 List.of(), freeRequests, null, key.accountId,
                 new CurrentKeyView.CurrentRateLimit(key.rpm == null ? -1 : key.rpm, "1m",
                         "requests_per_minute and tokens_per_minute are enforced per key; null means the gateway default",
                         key.rpm, key.tpm));
+    }
+
+    private static KeySpend spend(ApiKeyEntity key, Instant now) {
+        LimitPeriods.Usage usage = LimitPeriods.usage(key, now);
+        return KeySpend.withoutByok(money(usage.total()), money(usage.daily()), money(usage.weekly()),
+                money(usage.monthly()));
     }
 
     /** Routing's view. The version adds the key's and the account's counters, so a change to either raises it. */

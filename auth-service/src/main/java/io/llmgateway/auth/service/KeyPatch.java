@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A parsed {@code PATCH /api/v1/keys/{hash}} body. Read from the JSON tree because PATCH must tell
@@ -62,14 +63,8 @@ public final class KeyPatch {
     }
 
     String name() {
-        JsonNode node = body.get("name");
-        if (node == null) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw GatewayException.badRequest("'name' must be a string");
-        }
-        return Validation.name(node.asText(), "name");
+        JsonNode node = typed(body.get("name"), false, JsonNode::isTextual, "name", "a string");
+        return node == null ? null : Validation.name(node.asText(), "name");
     }
 
     Boolean disabled() {
@@ -77,25 +72,14 @@ public final class KeyPatch {
     }
 
     BigDecimal limit() {
-        JsonNode node = body.get("limit");
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isNumber()) {
-            throw GatewayException.badRequest("'limit' must be a number or null");
-        }
-        return Validation.usd(node.decimalValue(), "limit", false);
+        JsonNode node = typed(body.get("limit"), true, JsonNode::isNumber, "limit", "a number or null");
+        return node == null ? null : Validation.usd(node.decimalValue(), "limit", false);
     }
 
     String limitReset() {
-        JsonNode node = body.get("limit_reset");
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw GatewayException.badRequest("'limit_reset' must be daily, weekly, monthly or null");
-        }
-        return Validation.limitReset(node.asText());
+        JsonNode node = typed(body.get("limit_reset"), true, JsonNode::isTextual, "limit_reset",
+                "daily, weekly, monthly or null");
+        return node == null ? null : Validation.limitReset(node.asText());
     }
 
     Instant expiresAt() {
@@ -112,25 +96,29 @@ public final class KeyPatch {
 
     Integer perMinute(String field) {
         JsonNode rate = body.get("rate_limit");
-        JsonNode node = rate == null || rate.isNull() ? null : rate.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-            throw GatewayException.badRequest("'rate_limit." + field + "' must be an integer or null");
-        }
-        return Validation.perMinute(node.intValue(), field);
+        JsonNode node = typed(rate == null || rate.isNull() ? null : rate.get(field), true,
+                n -> n.canConvertToInt() && n.isIntegralNumber(), "rate_limit." + field, "an integer or null");
+        return node == null ? null : Validation.perMinute(node.intValue(), field);
     }
 
     private Boolean bool(String field) {
-        JsonNode node = body.get(field);
-        if (node == null) {
+        JsonNode node = typed(body.get(field), false, JsonNode::isBoolean, field, "true or false");
+        return node == null ? null : node.booleanValue();
+    }
+
+    /**
+     * A field's value if it has the type the field needs; null when it is absent, or JSON null where null
+     * clears the field ({@code nullable}); otherwise a 400 saying the field must be {@code expected}.
+     */
+    private static JsonNode typed(JsonNode node, boolean nullable, Predicate<JsonNode> type, String field,
+            String expected) {
+        if (node == null || nullable && node.isNull()) {
             return null;
         }
-        if (!node.isBoolean()) {
-            throw GatewayException.badRequest("'" + field + "' must be true or false");
+        if (!type.test(node)) {
+            throw GatewayException.badRequest("'" + field + "' must be " + expected);
         }
-        return node.booleanValue();
+        return node;
     }
 
     private static void rejectUnknown(JsonNode object, Set<String> allowed, String prefix) {

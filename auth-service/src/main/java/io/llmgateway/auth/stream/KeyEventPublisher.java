@@ -1,23 +1,18 @@
 package io.llmgateway.auth.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.auth.config.AuthConfig;
 import io.llmgateway.contracts.events.KeyEvent;
 import io.llmgateway.contracts.events.RedisKeys;
-import io.llmgateway.platform.trace.StreamTrace;
+import io.llmgateway.platform.stream.EventAppender;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,18 +24,12 @@ public class KeyEventPublisher {
 
     private static final Logger LOG = Logger.getLogger(KeyEventPublisher.class);
 
-    private final ReactiveStreamCommands<String, String, String> streams;
+    private final EventAppender appender;
     private final Redis redis;
-    private final ObjectMapper mapper;
-    private final RedisKeys keys;
-    private final long maxlen;
 
     public KeyEventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisKeys keys, AuthConfig config) {
-        this.streams = redis.stream(String.class, String.class, String.class);
+        this.appender = new EventAppender(redis, mapper, keys.keyEventsStream(), config.keyEvents().maxlen(), LOG);
         this.redis = redis.getRedis();
-        this.mapper = mapper;
-        this.keys = keys;
-        this.maxlen = config.keyEvents().maxlen();
     }
 
     public Uni<Void> publish(List<KeyEvent> events) {
@@ -62,9 +51,9 @@ public class KeyEventPublisher {
     public Uni<Void> publishAll(List<Traced> events) {
         List<Request> commands = new ArrayList<>(events.size());
         for (Traced traced : events) {
-            String json = json(traced.event());
+            String json = appender.json(traced.event(), () -> "key event " + traced.event().type());
             if (json != null) {
-                commands.add(Request.cmd(Command.XADD).arg(keys.keyEventsStream()).arg("MAXLEN").arg("~").arg(maxlen)
+                commands.add(Request.cmd(Command.XADD).arg(appender.stream()).arg("MAXLEN").arg("~").arg(appender.maxlen())
                         .arg("*").arg(RedisKeys.DATA_FIELD).arg(json)
                         .arg(RedisKeys.TRACEPARENT_FIELD).arg(traced.traceparent() == null ? "" : traced.traceparent()));
             }
@@ -88,27 +77,7 @@ public class KeyEventPublisher {
                 });
     }
 
-    private String json(KeyEvent event) {
-        try {
-            return mapper.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            LOG.errorf("key event %s not serializable: %s", event.type(), e.getMessage());
-            return null;
-        }
-    }
-
     public Uni<Void> publish(KeyEvent event) {
-        String json = json(event);
-        if (json == null) {
-            return Uni.createFrom().voidItem();
-        }
-        Map<String, String> fields = StreamTrace.inject(new HashMap<>(Map.of(RedisKeys.DATA_FIELD, json)));
-        return streams.xadd(keys.keyEventsStream(), new XAddArgs().maxlen(maxlen).nearlyExactTrimming(), fields)
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("key event %s for account %s not published: %s", event.type(), event.accountId(),
-                            failure.getMessage());
-                    return Uni.createFrom().voidItem();
-                });
+        return appender.append(event, () -> "key event " + event.type() + " for account " + event.accountId());
     }
 }

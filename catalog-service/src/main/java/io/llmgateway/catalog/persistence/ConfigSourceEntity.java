@@ -1,7 +1,6 @@
 package io.llmgateway.catalog.persistence;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -14,8 +13,6 @@ public class ConfigSourceEntity extends PanacheEntityBase {
 
     @Id
     public String name;
-    @Column(name = "content_hash")
     public String contentHash;
-    @Column(name = "applied_at")
     public Instant appliedAt;
 }

@@ -1,7 +1,6 @@
 package io.llmgateway.catalog.persistence;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -14,9 +13,7 @@ public class ModelAliasEntity extends PanacheEntityBase {
 
     @Id
     public String alias;
-    @Column(name = "model_id")
     public String modelId;
     public String source;
-    @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -16,7 +16,6 @@ public class PresetEntity extends PanacheEntityBase {
     /** {@code <account id>/<slug>}. */
     @Id
     public String id;
-    @Column(name = "account_id")
     public String accountId;
     public String slug;
     public String name;
@@ -24,13 +23,10 @@ public class PresetEntity extends PanacheEntityBase {
     public int version;
     /** Comma list: the model, then its fallbacks. */
     public String models;
-    @Column(name = "system_prompt")
     public String systemPrompt;
     /** The whole template, JSON text (JSONB in the database). */
     @ColumnTransformer(read = "config::text", write = "cast(cast(? as text) as jsonb)")
     public String config;
-    @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -24,12 +24,10 @@ public class PresetVersionEntity extends PanacheEntityBase {
     }
 
     @Id
-    @Column(name = "preset_id")
     public String presetId;
     @Id
     public int version;
     @ColumnTransformer(read = "config::text", write = "cast(cast(? as text) as jsonb)")
     public String config;
-    @Column(name = "created_at")
     public Instant createdAt;
 }

@@ -1,8 +1,6 @@
 package io.llmgateway.contracts.events;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.llmgateway.contracts.WireRecord;
 import io.llmgateway.contracts.internal.KeyState;
 import java.math.BigDecimal;
 
@@ -11,8 +9,7 @@ import java.math.BigDecimal;
  * state; {@code KEY_DELETED} only the hash; {@code ACCOUNT_BALANCE} the account's new ledger balance
  * (after a top-up or a debit) so every key of that account is re-evaluated.
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@WireRecord
 public record KeyEvent(String type, String keyHash, String accountId, KeyState state, BigDecimal accountBalance, long at) {
 
     public static final String KEY_UPDATED = "key.updated";

@@ -1,8 +1,6 @@
 package io.llmgateway.contracts.events;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.llmgateway.contracts.WireRecord;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -25,8 +23,7 @@ import java.util.List;
  * (or {@code X-OpenRouter-Title}) headers; {@code user} is the request's end-user id ({@code user});
  * {@code sessionId} its {@code session_id} (or the {@code x-session-id} header).
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@WireRecord
 public record UsageEvent(
         String generationId,
         long createdAt,

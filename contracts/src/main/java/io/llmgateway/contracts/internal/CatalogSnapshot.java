@@ -1,9 +1,7 @@
 package io.llmgateway.contracts.internal;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.contracts.WireRecord;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +10,7 @@ import java.util.Map;
  * (with an ETag of {@code version}). Routing keeps it in memory and refetches when a catalog event
  * announces a newer version. Provider credentials appear only as a reference, never as a value.
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@WireRecord
 public record CatalogSnapshot(long version, List<Provider> providers, List<Model> models, Map<String, String> aliases,
         List<Preset> presets) {
 
@@ -51,8 +48,7 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
      * @param zdr           the operator marked the provider zero-data-retention (request {@code provider.zdr});
      *                      false when absent (catalogs before issue 22)
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @WireRecord
     public record Provider(String slug, String name, String adapter, String baseUrl, String credentialRef,
             boolean trainsOnData, boolean retainsPrompts, String status, boolean zdr) {
 
@@ -63,8 +59,7 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
         }
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @WireRecord
     public record Model(String id, String name, Integer contextLength, List<String> inputModalities,
             List<String> outputModalities, List<String> supportedParameters, List<Endpoint> endpoints) {
     }
@@ -81,8 +76,7 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
      *                        {@code gemini}) when it differs from its provider's (Vertex serves Claude in
      *                        Anthropic's protocol, Bedrock and Azure by model family); null = the provider's
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @WireRecord
     public record Endpoint(String id, String provider, String providerModel, Integer contextLength,
             Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
             boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50, String adapter) {
@@ -108,8 +102,7 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
      *                  {@code reasoning}, {@code transforms}, {@code response_format}, {@code plugins};
      *                  request fields override them
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @WireRecord
     public record Preset(String accountId, String slug, int version, String name, JsonNode config) {
     }
 }

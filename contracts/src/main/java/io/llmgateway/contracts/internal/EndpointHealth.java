@@ -1,8 +1,8 @@
 package io.llmgateway.contracts.internal;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.llmgateway.contracts.WireRecord;
 
 /**
  * Observed health of one endpoint, computed by metering from real traffic and served at
@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * routing snapshot. Uptime is success / (success + errors) in percent, 429s excluded; null when
  * there was no traffic in the window.
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@WireRecord
 public record EndpointHealth(
         String endpointId,
         Double uptime5m,

@@ -1,9 +1,7 @@
 package io.llmgateway.contracts.internal;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.llmgateway.contracts.WireRecord;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -20,8 +18,7 @@ import java.time.Instant;
  * @param tpm            tokens per minute allowed, null for no token limit
  * @param version        increases with every change, so an older state never overwrites a newer one
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@WireRecord
 public record KeyState(
         String keyHash,
         String accountId,

@@ -1,17 +1,14 @@
 package io.llmgateway.contracts.internal;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.llmgateway.contracts.WireRecord;
 import java.math.BigDecimal;
 
 /**
  * Prices in USD per token (per request / per image for those two), exact decimals, written as
  * strings on the wire exactly as OpenRouter does. A null price means zero.
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@WireRecord
 public record Pricing(
         @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal prompt,
         @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal completion,

@@ -26,24 +26,21 @@ public final class GenerationView {
     public static Map<String, Object> of(Row r, ObjectMapper mapper) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", r.getString("generation_id"));
-        d.put("upstream_id", r.getString("upstream_id"));
+        columns(d, r, "upstream_id");
         d.put("total_cost", r.getBigDecimal("cost"));
         d.put("usage", r.getBigDecimal("cost"));
-        d.put("cache_discount", null);
-        d.put("upstream_inference_cost", null);
+        absent(d, "cache_discount", "upstream_inference_cost");
         OffsetDateTime created = r.getOffsetDateTime("created_at");
         d.put("created_at", created.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        d.put("model", r.getString("model"));
-        d.put("app_id", null);
-        d.put("streamed", r.getBoolean("streamed"));
-        d.put("cancelled", r.getBoolean("cancelled"));
+        columns(d, r, "model");
+        absent(d, "app_id");
+        columns(d, r, "streamed", "cancelled");
         d.put("provider_name", r.getString("provider"));
         d.put("latency", r.getLong("latency_ms"));
-        d.put("moderation_latency", null);
+        absent(d, "moderation_latency");
         d.put("generation_time", r.getLong("generation_time_ms"));
-        d.put("finish_reason", r.getString("finish_reason"));
-        d.put("native_finish_reason", r.getString("native_finish_reason"));
-        d.put("service_tier", null);
+        columns(d, r, "finish_reason", "native_finish_reason");
+        absent(d, "service_tier");
         // the gateway keeps the provider-reported counts; normalised and native counts are the same numbers
         d.put("tokens_prompt", r.getLong("prompt_tokens"));
         d.put("tokens_completion", r.getLong("completion_tokens"));
@@ -52,40 +49,49 @@ public final class GenerationView {
         d.put("native_tokens_completion_images", 0);
         d.put("native_tokens_reasoning", r.getLong("reasoning_tokens"));
         d.put("native_tokens_cached", r.getLong("cached_tokens"));
-        d.put("num_media_prompt", 0);
-        d.put("num_input_audio_prompt", 0);
-        d.put("num_media_completion", 0);
-        d.put("num_search_results", 0);
-        d.put("num_fetches", 0);
+        zero(d, "num_media_prompt", "num_input_audio_prompt", "num_media_completion", "num_search_results",
+                "num_fetches");
         d.put("origin", r.getString("app_referer") == null ? "" : r.getString("app_referer"));
         d.put("http_referer", r.getString("app_referer"));
         d.put("is_byok", false);
         d.put("api_type", "completions");
         d.put("data_region", "global");
-        d.put("router", null);
-        d.put("request_id", null);
-        d.put("session_id", r.getString("session_id"));
-        d.put("response_cache_source_id", null);
+        absent(d, "router", "request_id");
+        columns(d, r, "session_id");
+        absent(d, "response_cache_source_id");
         // required (nullable) by the SDK's GenerationResponse: no presets or web search here; the end user is
         // the request's `user`; the usage event carries no user agent (UsageEvent has no such field)
         d.put("external_user", r.getString("user_id"));
-        d.put("preset_id", null);
-        d.put("user_agent", null);
-        d.put("web_search_engine", null);
+        absent(d, "preset_id", "user_agent", "web_search_engine");
         d.put("workspace_id", r.getString("account_id"));
         d.put("provider_responses", providerResponses(r.getString("attempts"), mapper));
         // gateway extensions
-        d.put("requested_model", r.getString("requested_model"));
-        d.put("provider_model", r.getString("provider_model"));
-        d.put("endpoint_id", r.getString("endpoint_id"));
+        columns(d, r, "requested_model", "provider_model", "endpoint_id");
         d.put("ttft", r.getLong("ttft_ms"));
-        d.put("status", r.getString("status"));
-        d.put("http_status", r.getInteger("http_status"));
-        d.put("error_message", r.getString("error_message"));
-        d.put("tokens_estimated", r.getBoolean("tokens_estimated"));
-        d.put("app_title", r.getString("app_title"));
+        columns(d, r, "status", "http_status", "error_message", "tokens_estimated", "app_title");
         d.put("attempts", parse(r.getString("attempts"), mapper));
         return d;
+    }
+
+    /** Fields that are the row's columns of the same name, as the column's type reads (text, boolean, integer). */
+    private static void columns(Map<String, Object> into, Row r, String... names) {
+        for (String name : names) {
+            into.put(name, r.getValue(name));
+        }
+    }
+
+    /** Fields the spec requires that the gateway has no notion of: present, null. */
+    private static void absent(Map<String, Object> into, String... names) {
+        for (String name : names) {
+            into.put(name, null);
+        }
+    }
+
+    /** Counts of things the gateway never serves (media, search, fetches). */
+    private static void zero(Map<String, Object> into, String... names) {
+        for (String name : names) {
+            into.put(name, 0);
+        }
     }
 
     /** The attempts in the spec's ProviderResponse shape. */

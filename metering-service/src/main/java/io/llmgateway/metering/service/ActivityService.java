@@ -1,15 +1,14 @@
 package io.llmgateway.metering.service;
 
 import io.llmgateway.contracts.error.GatewayException;
+import io.llmgateway.metering.model.ActivityItem;
 import io.llmgateway.metering.model.Caller;
 import io.llmgateway.metering.persistence.UsageQueryRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,22 +49,7 @@ public class ActivityService {
         String hash = keyHash == null || keyHash.isBlank() ? null : keyHash.trim().toLowerCase();
         return usage.activity(caller.accountId(), from.atStartOfDay().toEpochSecond(ZoneOffset.UTC),
                 to.atStartOfDay().toEpochSecond(ZoneOffset.UTC), hash).map(rows -> {
-                    List<Map<String, Object>> items = rows.stream().map(r -> {
-                        Map<String, Object> item = new LinkedHashMap<>();
-                        item.put("date", r.getString("date"));
-                        item.put("model", r.getString("model"));
-                        item.put("model_permaslug", r.getString("model"));
-                        item.put("endpoint_id", r.getString("endpoint_id"));
-                        item.put("provider_name", r.getString("provider"));
-                        item.put("usage", r.getBigDecimal("cost"));
-                        item.put("byok_usage_inference", BigDecimal.ZERO);
-                        item.put("requests", r.getLong("requests"));
-                        item.put("prompt_tokens", r.getLong("prompt_tokens"));
-                        item.put("completion_tokens", r.getLong("completion_tokens"));
-                        item.put("reasoning_tokens", r.getLong("reasoning_tokens"));
-                        item.put("workspace_id", caller.accountId());
-                        return item;
-                    }).toList();
+                    List<ActivityItem> items = rows.stream().map(r -> ActivityItem.of(r, caller.accountId())).toList();
                     return Map.of("data", items);
                 });
     }

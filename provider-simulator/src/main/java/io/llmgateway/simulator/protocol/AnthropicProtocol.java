@@ -13,11 +13,6 @@ import java.util.List;
 public class AnthropicProtocol implements WireProtocol {
 
     @Override
-    public String name() {
-        return "anthropic";
-    }
-
-    @Override
     public SimRequest parse(JsonObject body, String pathModel, boolean pathStream, boolean legacy) {
         String model = Json.string(body, "model", true);
         JsonArray messages = Json.array(body, "messages", true);

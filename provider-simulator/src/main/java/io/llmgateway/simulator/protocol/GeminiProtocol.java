@@ -13,11 +13,6 @@ import java.util.List;
 public class GeminiProtocol implements WireProtocol {
 
     @Override
-    public String name() {
-        return "gemini";
-    }
-
-    @Override
     public SimRequest parse(JsonObject body, String pathModel, boolean pathStream, boolean legacy) {
         JsonArray contents = Json.array(body, "contents", true);
         if (contents.isEmpty()) {

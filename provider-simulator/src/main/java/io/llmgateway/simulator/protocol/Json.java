@@ -10,65 +10,49 @@ final class Json {
     }
 
     static String string(JsonObject o, String field, boolean required) {
-        Object v = o == null ? null : o.getValue(field);
-        if (v == null) {
-            if (required) {
-                throw ProtocolException.invalid(field + " is required");
-            }
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw ProtocolException.invalid(field + " must be a string");
-        }
-        return s;
+        return required(typed(o, field, String.class, "a string"), field, required);
     }
 
     static boolean bool(JsonObject o, String field) {
-        Object v = o == null ? null : o.getValue(field);
-        if (v == null) {
-            return false;
-        }
-        if (!(v instanceof Boolean b)) {
-            throw ProtocolException.invalid(field + " must be a boolean");
-        }
-        return b;
+        return Boolean.TRUE.equals(typed(o, field, Boolean.class, "a boolean"));
     }
 
     static Integer positiveInt(JsonObject o, String field) {
-        Object v = o == null ? null : o.getValue(field);
-        if (v == null) {
+        Number n = typed(o, field, Number.class, "a positive integer");
+        if (n == null) {
             return null;
         }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1
-                || n.longValue() > Integer.MAX_VALUE) {
+        if (n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1 || n.longValue() > Integer.MAX_VALUE) {
             throw ProtocolException.invalid(field + " must be a positive integer");
         }
         return n.intValue();
     }
 
     static JsonObject object(JsonObject o, String field) {
-        Object v = o == null ? null : o.getValue(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof JsonObject j)) {
-            throw ProtocolException.invalid(field + " must be an object");
-        }
-        return j;
+        return typed(o, field, JsonObject.class, "an object");
     }
 
     static JsonArray array(JsonObject o, String field, boolean required) {
+        return required(typed(o, field, JsonArray.class, "an array"), field, required);
+    }
+
+    /** The field's value, null when absent or null; a value of another type is a 400 naming {@code expected}. */
+    private static <T> T typed(JsonObject o, String field, Class<T> type, String expected) {
         Object v = o == null ? null : o.getValue(field);
         if (v == null) {
-            if (required) {
-                throw ProtocolException.invalid(field + " is required");
-            }
             return null;
         }
-        if (!(v instanceof JsonArray a)) {
-            throw ProtocolException.invalid(field + " must be an array");
+        if (!type.isInstance(v)) {
+            throw ProtocolException.invalid(field + " must be " + expected);
         }
-        return a;
+        return type.cast(v);
+    }
+
+    private static <T> T required(T value, String field, boolean required) {
+        if (value == null && required) {
+            throw ProtocolException.invalid(field + " is required");
+        }
+        return value;
     }
 
     /** Any JSON value (object, array, string, number, boolean, null) as JSON text. */

@@ -18,11 +18,6 @@ public class OpenAiProtocol implements WireProtocol {
     private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
 
     @Override
-    public String name() {
-        return "openai";
-    }
-
-    @Override
     public SimRequest parse(JsonObject body, String pathModel, boolean pathStream, boolean legacy) {
         String model = Json.string(body, "model", true);
         boolean stream = Json.bool(body, "stream");

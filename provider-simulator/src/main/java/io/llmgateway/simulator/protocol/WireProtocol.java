@@ -15,7 +15,4 @@ public interface WireProtocol {
     List<SseEvent> events(SimRequest request, Completion completion);
 
     String errorBody(int status, String code, String message);
-
-    /** Name used in logs and stats. */
-    String name();
 }

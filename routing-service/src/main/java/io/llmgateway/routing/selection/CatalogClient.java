@@ -1,11 +1,9 @@
 package io.llmgateway.routing.selection;
 
 import io.llmgateway.contracts.internal.CatalogSnapshot;
-import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.config.RoutingConfig;
-import io.llmgateway.routing.upstream.HttpClients;
+import io.llmgateway.routing.peers.InternalGet;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -14,34 +12,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class CatalogClient {
 
-    private final HttpClients clients;
+    private final InternalGet get;
     private final String url;
 
-    public CatalogClient(HttpClients clients, RoutingConfig config) {
-        this.clients = clients;
+    public CatalogClient(InternalGet get, RoutingConfig config) {
+        this.get = get;
         this.url = config.catalog().url() + "/internal/snapshot";
     }
 
     public Future<Optional<CatalogSnapshot>> fetch(Long knownVersion) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-                .setTimeout(10_000);
+        RequestOptions options = new RequestOptions().setAbsoluteURI(url).setTimeout(10_000);
         if (knownVersion != null) {
             options.putHeader("If-None-Match", "\"" + knownVersion + "\"");
         }
-        return clients.internal().request(options)
-                .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> {
-                    if (resp.statusCode() == 304) {
-                        return Optional.<CatalogSnapshot>empty();
-                    }
-                    if (resp.statusCode() != 200) {
-                        throw new IllegalStateException("catalog answered " + resp.statusCode());
-                    }
-                    try {
-                        return Optional.of(Json.MAPPER.readValue(body.getBytes(), CatalogSnapshot.class));
-                    } catch (Exception e) {
-                        throw new IllegalStateException("catalog snapshot unreadable: " + e.getMessage());
-                    }
-                }));
+        return get.fetch(options, 304, CatalogSnapshot.class, "catalog", "catalog snapshot");
     }
 }
