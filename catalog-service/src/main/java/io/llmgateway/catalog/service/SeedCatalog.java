@@ -76,8 +76,9 @@ public final class SeedCatalog {
     static Plan build(JsonNode root) {
         long defaultCreated = epochOf(root.path("last_updated").asText("2026-07-24"), 0);
         SeedEntries.Entries entries = SeedEntries.read(root);
+        List<Candidate> candidates = DatedBuilds.separate(entries.candidates());
         Map<String, Set<String>> providersById = new TreeMap<>();
-        for (Candidate c : entries.candidates()) {
+        for (Candidate c : candidates) {
             providersById.computeIfAbsent(c.name().modelId(), m -> new TreeSet<>())
                     .add(ProviderDirectory.slugOf(c.litellmProvider()));
         }
@@ -86,7 +87,7 @@ public final class SeedCatalog {
         // canonical model id -> provider slug -> candidate entries (one provider may list a model several times)
         Map<String, Map<String, List<Candidate>>> byModel = new TreeMap<>();
         Map<String, ProviderEntity> providers = new TreeMap<>();
-        for (Candidate c : entries.candidates()) {
+        for (Candidate c : candidates) {
             String slug = ProviderDirectory.slugOf(c.litellmProvider());
             providers.computeIfAbsent(slug, s -> provider(ProviderDirectory.entryFor(c.litellmProvider())));
             byModel.computeIfAbsent(canonical.get(c.name().modelId()), m -> new TreeMap<>())
