@@ -26,6 +26,11 @@ public class EndpointEntity extends PanacheEntityBase {
     @Column(name = "max_completion_tokens")
     public Integer maxCompletionTokens;
     public String quantization;
+    /** The wire protocol of this endpoint when it is not its provider's ({@code anthropic} for Claude on Vertex); null = the provider's. */
+    public String adapter;
+    /** The operator's base URL for this endpoint; null = derived from the provider's and the protocol. */
+    @Column(name = "base_url")
+    public String baseUrl;
     @Column(name = "price_prompt")
     public BigDecimal pricePrompt;
     @Column(name = "price_completion")

@@ -185,6 +185,8 @@ public final class SeedCatalog {
         e.contextLength = positiveInt(spec, "max_input_tokens", "max_tokens");
         e.maxCompletionTokens = positiveInt(spec, "max_output_tokens", "max_tokens");
         e.quantization = quantizationOf(e.providerModel);
+        e.adapter = ProviderDirectory.endpointAdapterOf(c.litellmProvider(), modelId);
+        String protocol = e.adapter != null ? e.adapter : ProviderDirectory.adapterOf(c.litellmProvider());
         e.pricePrompt = price(spec, "input_cost_per_token", BigDecimal.ZERO);
         e.priceCompletion = price(spec, "output_cost_per_token", BigDecimal.ZERO);
         e.priceRequest = price(spec, "input_cost_per_request", BigDecimal.ZERO);
@@ -193,7 +195,7 @@ public final class SeedCatalog {
         e.priceInputCacheWrite = price(spec, "cache_creation_input_token_cost", null);
         e.priceInternalReasoning = price(spec, "output_cost_per_reasoning_token", null);
         e.supportedParameters = SeedEntries.EMBEDDING.equals(c.kind()) ? "dimensions,encoding_format"
-                : String.join(",", parameters(ProviderDirectory.adapterOf(c.litellmProvider()), spec));
+                : String.join(",", parameters(protocol, spec));
         e.enabled = true;
         e.source = SOURCE;
         return e;

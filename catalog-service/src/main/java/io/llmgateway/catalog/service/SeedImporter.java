@@ -296,6 +296,7 @@ public class SeedImporter {
         t.contextLength = s.contextLength;
         t.maxCompletionTokens = s.maxCompletionTokens;
         t.quantization = s.quantization;
+        t.adapter = s.adapter;
         t.pricePrompt = s.pricePrompt;
         t.priceCompletion = s.priceCompletion;
         t.priceRequest = s.priceRequest;
@@ -314,7 +315,7 @@ public class SeedImporter {
         return Objects.equals(a.modelId, b.modelId) && Objects.equals(a.providerSlug, b.providerSlug)
                 && Objects.equals(a.providerModel, b.providerModel) && Objects.equals(a.contextLength, b.contextLength)
                 && Objects.equals(a.maxCompletionTokens, b.maxCompletionTokens)
-                && Objects.equals(a.quantization, b.quantization)
+                && Objects.equals(a.quantization, b.quantization) && Objects.equals(a.adapter, b.adapter)
                 && CatalogText.samePrice(a.pricePrompt, b.pricePrompt)
                 && CatalogText.samePrice(a.priceCompletion, b.priceCompletion)
                 && CatalogText.samePrice(a.priceRequest, b.priceRequest)

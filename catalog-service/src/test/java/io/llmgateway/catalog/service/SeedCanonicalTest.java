@@ -103,6 +103,21 @@ class SeedCanonicalTest {
     }
 
     @Test
+    void endpointsOfMultiProtocolHostsSpeakTheirModelFamilysProtocol() {
+        // Vertex's protocol is Gemini's: Claude speaks Anthropic's there, Model Garden models the OpenAI-compatible one
+        assertEquals("anthropic", endpoints.get("google-vertex:anthropic/claude-sonnet-4.5").adapter);
+        assertNull(endpoints.get("google-vertex:google/gemini-2.5-flash").adapter);
+        assertEquals("openai", endpoints.get("google-vertex:meta-llama/llama-3.1-405b-instruct").adapter);
+        assertEquals("anthropic", endpoints.get("amazon-bedrock:anthropic/claude-sonnet-4.5").adapter);
+        assertEquals("anthropic", endpoints.get("azure:anthropic/claude-sonnet-4.5").adapter);
+        assertNull(endpoints.get("amazon-bedrock:meta-llama/llama-3.3-70b-instruct").adapter);
+        assertNull(endpoints.get("anthropic:anthropic/claude-sonnet-4.5").adapter, "the provider's own protocol");
+        // parameters follow the endpoint's protocol: Anthropic's top_k, not OpenAI's penalties
+        assertTrue(endpoints.get("google-vertex:anthropic/claude-sonnet-4.5").supportedParameters.contains("top_k"));
+        assertFalse(endpoints.get("amazon-bedrock:anthropic/claude-sonnet-4.5").supportedParameters.contains("frequency_penalty"));
+    }
+
+    @Test
     void embeddingModelsAreImported() {
         List<ModelEntity> embedding = plan.models().stream().filter(m -> SeedEntries.EMBEDDING.equals(m.kind)).toList();
         assertTrue(embedding.size() >= 60, "embedding models: " + embedding.size());
