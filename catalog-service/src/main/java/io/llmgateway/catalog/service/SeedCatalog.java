@@ -184,7 +184,7 @@ public final class SeedCatalog {
         e.providerModel = c.name().providerModel();
         e.contextLength = positiveInt(spec, "max_input_tokens", "max_tokens");
         e.maxCompletionTokens = positiveInt(spec, "max_output_tokens", "max_tokens");
-        e.quantization = quantizationOf(e.providerModel);
+        e.quantization = quantizationOf(providerSlug, e.providerModel);
         e.adapter = ProviderDirectory.endpointAdapterOf(c.litellmProvider(), modelId);
         String protocol = e.adapter != null ? e.adapter : ProviderDirectory.adapterOf(c.litellmProvider());
         e.pricePrompt = price(spec, "input_cost_per_token", BigDecimal.ZERO);
@@ -268,12 +268,20 @@ public final class SeedCatalog {
         return value.asInt();
     }
 
-    static String quantizationOf(String providerModel) {
+    /**
+     * The quantisation a provider's name says: written out ({@code -FP8}, {@code mxfp4}), or Together's
+     * serving tiers, which are the same model at a documented precision ({@code -Turbo} FP8, {@code -Lite} INT4)
+     * and so an endpoint's property, not another model.
+     */
+    static String quantizationOf(String providerSlug, String providerModel) {
         String lower = providerModel.toLowerCase(Locale.ROOT);
         for (String q : QUANTIZATIONS) {
             if (lower.contains(q)) {
                 return q;
             }
+        }
+        if ("together".equals(providerSlug)) {
+            return lower.endsWith("-turbo") ? "fp8" : lower.endsWith("-lite") ? "int4" : null;
         }
         return null;
     }
