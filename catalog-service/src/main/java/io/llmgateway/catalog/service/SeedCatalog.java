@@ -47,6 +47,12 @@ public final class SeedCatalog {
         public Plan(List<ProviderEntity> providers, List<ModelEntity> models, List<EndpointEntity> endpoints) {
             this(providers, models, endpoints, Map.of(), Map.of());
         }
+
+        /** Models served by two or more endpoints (quarantined ones included): the import's headline count. */
+        public long modelsWithSeveralEndpoints() {
+            return endpoints.stream().collect(java.util.stream.Collectors.groupingBy(e -> e.modelId,
+                    java.util.stream.Collectors.counting())).values().stream().filter(n -> n >= 2).count();
+        }
     }
 
     private static final Pattern DATE = Pattern.compile("(20\\d{2})-?(\\d{2})-?(\\d{2})");

@@ -60,9 +60,10 @@ public class SeedImporter {
         long started = System.nanoTime();
         return store.change("import", "seed", () -> merge(seed, counts).map(changed -> new CatalogStore.Work<>(null, changed)))
                 .map(done -> {
-                    LOG.infof("seed import: %d providers, %d models, %d endpoints; %d rows created, %d updated, %d removed in %d ms (version %d)",
-                            seed.providers().size(), seed.models().size(), seed.endpoints().size(), counts[0],
-                            counts[1], counts[2], (System.nanoTime() - started) / 1_000_000, done.version());
+                    LOG.infof("seed import: %d providers, %d models (%d with 2+ endpoints), %d endpoints; %d rows created, %d updated, %d removed in %d ms (version %d)",
+                            seed.providers().size(), seed.models().size(), seed.modelsWithSeveralEndpoints(),
+                            seed.endpoints().size(), counts[0], counts[1], counts[2],
+                            (System.nanoTime() - started) / 1_000_000, done.version());
                     return new ImportResult(seed.providers().size(), seed.models().size(), seed.endpoints().size(),
                             counts[0], counts[1], counts[2], done.version());
                 });
