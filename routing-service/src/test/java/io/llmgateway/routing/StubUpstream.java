@@ -166,10 +166,12 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
                     .add(model("sim/fid-gemini", fidelity(endpoint("sim-ep-fid-gemini", "sim-gemini", "0.000003"))))
                     .add(model("sim/fid-text", fidelity(endpoint("sim-ep-fid-text", "sim-b", "0.000001")))
                             .put("input_modalities", new JsonArray().add("text")))
-                    // a provider whose protocol is Gemini's serving a Claude model in Anthropic's (Vertex)
+                    // a provider whose protocol is Gemini's serving a Claude model in Anthropic's (Vertex), as the
+                    // catalog's snapshot gives it: the endpoint's adapter and that protocol's simulator route
                     .add(model("sim/vertex-claude", fidelity(endpoint("sim-ep-vertex-claude", "sim-vertex", "0.000003"))
-                            .put("adapter", "anthropic")));
-            providers.add(provider("sim-vertex", "gemini", sim + "sim-vertex/v1"));
+                            .put("adapter", "anthropic").put("base_url", sim + "sim-vertex/v1")))
+                    .add(model("sim/vertex-gemini", endpoint("sim-ep-vertex-gemini", "sim-vertex", "0.000001")));
+            providers.add(provider("sim-vertex", "gemini", sim + "sim-vertex/v1beta"));
             RequestFieldsTest.catalog(providers, models, sim);
         }
         JsonObject aliases = new JsonObject().put("test/old-name", "test/model").put("~test/model-latest", "test/model");

@@ -32,7 +32,7 @@ public record ProvidersDocument(List<Provider> providers) {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Endpoint(String id, String model, String providerModel, Integer contextLength,
             Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
-            Boolean enabled) {
+            Boolean enabled, String adapter, String baseUrl) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

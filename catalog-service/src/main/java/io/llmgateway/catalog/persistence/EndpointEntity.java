@@ -20,6 +20,10 @@ public class EndpointEntity extends PanacheEntityBase {
     public Integer contextLength;
     public Integer maxCompletionTokens;
     public String quantization;
+    /** The wire protocol of this endpoint when it is not its provider's ({@code anthropic} for Claude on Vertex); null = the provider's. */
+    public String adapter;
+    /** The operator's base URL for this endpoint; null = derived from the provider's and the protocol. */
+    public String baseUrl;
     public BigDecimal pricePrompt;
     public BigDecimal priceCompletion;
     public BigDecimal priceRequest;

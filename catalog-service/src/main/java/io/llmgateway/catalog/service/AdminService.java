@@ -118,6 +118,12 @@ public class AdminService {
         CatalogValidator.quantization(request.quantization());
         CatalogValidator.pricing(request.pricing());
         CatalogValidator.names("supported_parameters", request.supportedParameters());
+        if (request.adapter() != null) {
+            CatalogValidator.adapter(request.adapter());
+        }
+        if (request.baseUrl() != null) {
+            CatalogValidator.baseUrl(request.baseUrl());
+        }
     }
 
     // ---- units of work, run inside CatalogStore.change ----
@@ -210,6 +216,8 @@ public class AdminService {
             row.contextLength = r.contextLength();
             row.maxCompletionTokens = r.maxCompletionTokens();
             row.quantization = r.quantization();
+            row.adapter = r.adapter();
+            row.baseUrl = r.baseUrl();
             if (existing == null) {
                 row.pricePrompt = BigDecimal.ZERO;
                 row.priceCompletion = BigDecimal.ZERO;

@@ -151,7 +151,8 @@ public class CatalogCache {
                         CatalogText.split(e.supportedParameters), e.enabled,
                         h == null ? null : h.uptime30m(),
                         h == null || h.latencyMs() == null ? null : h.latencyMs().p50(),
-                        h == null || h.throughputTps() == null ? null : h.throughputTps().p50()));
+                        h == null || h.throughputTps() == null ? null : h.throughputTps().p50(),
+                        e.adapter, effectiveBaseUrl(current.providers().get(e.providerSlug), e)));
             }
             models.add(new CatalogSnapshot.Model(m.id, m.name, m.contextLength, CatalogText.split(m.inputModalities),
                     CatalogText.split(m.outputModalities), CatalogText.split(m.supportedParameters), endpoints));
@@ -161,10 +162,28 @@ public class CatalogCache {
 
     /** With the simulator configured every provider points at it: {@code {sim}/p/{slug}/v1} (v1beta for Gemini). */
     public String effectiveBaseUrl(ProviderEntity p) {
+        return simulator.isPresent() ? simulatorUrl(p.slug, p.adapter) : p.baseUrl;
+    }
+
+    /**
+     * Where an endpoint is served when that is not its provider's base URL, else null. An endpoint speaking
+     * another protocol than its provider (Claude on Vertex) needs that protocol's URL: the simulator's route
+     * of the protocol, else the operator's {@code base_url}, else a placeholder that fails fast (a request
+     * in Anthropic's protocol sent to Gemini's URL would fail slowly and confusingly) until an operator sets it.
+     */
+    String effectiveBaseUrl(ProviderEntity p, EndpointEntity e) {
+        boolean ownProtocol = e.adapter != null && p != null && !e.adapter.equals(p.adapter);
         if (simulator.isPresent()) {
-            return simulator.get() + "/p/" + p.slug + (ProviderDirectory.GEMINI.equals(p.adapter) ? "/v1beta" : "/v1");
+            return ownProtocol ? simulatorUrl(e.providerSlug, e.adapter) : null;
         }
-        return p.baseUrl;
+        if (e.baseUrl != null || !ownProtocol) {
+            return e.baseUrl;
+        }
+        return "https://" + e.adapter + "." + e.providerSlug + ".invalid/v1";
+    }
+
+    private String simulatorUrl(String slug, String protocol) {
+        return simulator.orElseThrow() + "/p/" + slug + (ProviderDirectory.GEMINI.equals(protocol) ? "/v1beta" : "/v1");
     }
 
     /**

@@ -85,6 +85,7 @@ public final class ModelNameNormalizer {
     private static final Pattern BEDROCK_OLD_CLAUDE = Pattern.compile("^claude-(instant-)?v(\\d)(?::(\\d))?$");
     /** Llama 4's herds go by their name alone on OpenRouter: {@code llama-4-maverick-17b-128e-instruct} is {@code llama-4-maverick}. */
     private static final Pattern LLAMA4 = Pattern.compile("^llama-4-(maverick|scout)(?:-.*)?$");
+    private static final Pattern YYMM_VERSION = Pattern.compile("@(2[3-9](?:0[1-9]|1[0-2]))(?:-\\d+)?$");
     private static final Pattern LOOSE_VERSION = Pattern.compile("(\\d)p(\\d)");
     private static final Pattern DIGIT_PAIR = Pattern.compile("(?<=-)(\\d)-(\\d)(?=-|$)");
     private static final Pattern LLAMA_VERSION = Pattern.compile("^llama-?v?(\\d)(?:[.-](\\d))?-(?=\\d+b|\\d+x|guard|vision|maverick|scout|nemotron)");
@@ -122,6 +123,8 @@ public final class ModelNameNormalizer {
                 base = "claude-" + (oldClaude.group(1) == null ? "" : oldClaude.group(1)) + oldClaude.group(2)
                         + (oldClaude.group(3) == null || "0".equals(oldClaude.group(3)) ? "" : "." + oldClaude.group(3));
             } else {
+                // Mistral on Bedrock writes its own versions as "-v0:N" (mistral-7b-instruct-v0:2 is v0.2)
+                base = base.replaceAll("-v0:(\\d+)$", "-v0.$1");
                 // "-v1:0" is Bedrock's API revision; a later "-vN" names the model's own version (titan-embed-text-v2)
                 base = base.replaceAll("-v1(:\\d+)?$", "").replaceAll("-\\d+:\\d+$", "").replaceAll(":\\d+$", "");
                 if (DATE_SUFFIX.matcher(base.replaceAll("-v\\d+$", "")).find()) {
@@ -140,7 +143,9 @@ public final class ModelNameNormalizer {
     }
 
     static String cleanSlug(String input) {
-        String base = input.replaceAll("@.*$", "").replace(':', '-').replace('_', '.');
+        // Vertex's "@YYMM" on a Mistral model is Mistral's dated build (codestral@2405 = codestral-2405);
+        // any other "@version" (@001, @20240620, @default, @latest) is Vertex's revision of the same model
+        String base = YYMM_VERSION.matcher(input).replaceFirst("-$1").replaceAll("@.*$", "").replace(':', '-').replace('_', '.');
         boolean changed = true;
         while (changed) {
             changed = false;

@@ -84,7 +84,8 @@ public final class ProviderConfigParser {
                         price.request(), price.image(), price.inputCacheRead(), price.inputCacheWrite(),
                         price.internalReasoning());
                 EndpointRequest endpoint = new EndpointRequest(e.model(), p.slug(), e.providerModel(), e.contextLength(),
-                        e.maxCompletionTokens(), e.quantization(), pricing, e.supportedParameters(), e.enabled());
+                        e.maxCompletionTokens(), e.quantization(), pricing, e.supportedParameters(), e.enabled(),
+                        e.adapter(), e.baseUrl());
                 AdminService.validateEndpoint(endpoint);
                 String id = e.id() != null ? e.id() : p.slug() + ":" + e.model();
                 CatalogValidator.endpointId(id);

@@ -90,6 +90,34 @@ public final class ProviderDirectory {
         return OPENAI;
     }
 
+    /** Hosts of several makers' models that speak each family's own API where they offer one. */
+    private static final java.util.Set<String> MULTI_PROTOCOL_HOSTS = java.util.Set.of("google-vertex", "amazon-bedrock", "azure");
+
+    /**
+     * The protocol one endpoint speaks when it is not its provider's, null when it is. On Vertex, Claude
+     * speaks Anthropic's Messages API (Anthropic's models are served through it), Gemini and Google's
+     * embeddings speak Gemini's, and the Model Garden's other models (Llama, Mistral, DeepSeek, Qwen, Gemma
+     * as a service) the OpenAI-compatible chat API; on Bedrock and Azure Claude speaks Anthropic's and the
+     * rest their provider's OpenAI-compatible API.
+     */
+    public static String endpointAdapterOf(String litellmProvider, String modelId) {
+        if (!MULTI_PROTOCOL_HOSTS.contains(slugOf(litellmProvider))) {
+            return null;
+        }
+        String author = modelId.substring(0, modelId.indexOf('/'));
+        String slug = modelId.substring(modelId.indexOf('/') + 1);
+        String protocol;
+        if (ANTHROPIC.equals(author)) {
+            protocol = ANTHROPIC;
+        } else if ("google".equals(author) && "google-vertex".equals(slugOf(litellmProvider))
+                && (slug.startsWith("gemini") || slug.contains("embedding"))) {
+            protocol = GEMINI;
+        } else {
+            protocol = OPENAI;
+        }
+        return protocol.equals(adapterOf(litellmProvider)) ? null : protocol;
+    }
+
     public static Entry entryFor(String litellmProvider) {
         String slug = slugOf(litellmProvider);
         String[] known = KNOWN.get(slug);

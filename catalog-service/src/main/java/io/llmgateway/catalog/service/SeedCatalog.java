@@ -47,6 +47,12 @@ public final class SeedCatalog {
         public Plan(List<ProviderEntity> providers, List<ModelEntity> models, List<EndpointEntity> endpoints) {
             this(providers, models, endpoints, Map.of(), Map.of());
         }
+
+        /** Models served by two or more endpoints (quarantined ones included): the import's headline count. */
+        public long modelsWithSeveralEndpoints() {
+            return endpoints.stream().collect(java.util.stream.Collectors.groupingBy(e -> e.modelId,
+                    java.util.stream.Collectors.counting())).values().stream().filter(n -> n >= 2).count();
+        }
     }
 
     private static final Pattern DATE = Pattern.compile("(20\\d{2})-?(\\d{2})-?(\\d{2})");
@@ -76,8 +82,9 @@ public final class SeedCatalog {
     static Plan build(JsonNode root) {
         long defaultCreated = epochOf(root.path("last_updated").asText("2026-07-24"), 0);
         SeedEntries.Entries entries = SeedEntries.read(root);
+        List<Candidate> candidates = DatedBuilds.separate(entries.candidates());
         Map<String, Set<String>> providersById = new TreeMap<>();
-        for (Candidate c : entries.candidates()) {
+        for (Candidate c : candidates) {
             providersById.computeIfAbsent(c.name().modelId(), m -> new TreeSet<>())
                     .add(ProviderDirectory.slugOf(c.litellmProvider()));
         }
@@ -86,7 +93,7 @@ public final class SeedCatalog {
         // canonical model id -> provider slug -> candidate entries (one provider may list a model several times)
         Map<String, Map<String, List<Candidate>>> byModel = new TreeMap<>();
         Map<String, ProviderEntity> providers = new TreeMap<>();
-        for (Candidate c : entries.candidates()) {
+        for (Candidate c : candidates) {
             String slug = ProviderDirectory.slugOf(c.litellmProvider());
             providers.computeIfAbsent(slug, s -> provider(ProviderDirectory.entryFor(c.litellmProvider())));
             byModel.computeIfAbsent(canonical.get(c.name().modelId()), m -> new TreeMap<>())
@@ -183,7 +190,9 @@ public final class SeedCatalog {
         e.providerModel = c.name().providerModel();
         e.contextLength = positiveInt(spec, "max_input_tokens", "max_tokens");
         e.maxCompletionTokens = positiveInt(spec, "max_output_tokens", "max_tokens");
-        e.quantization = quantizationOf(e.providerModel);
+        e.quantization = quantizationOf(providerSlug, e.providerModel);
+        e.adapter = ProviderDirectory.endpointAdapterOf(c.litellmProvider(), modelId);
+        String protocol = e.adapter != null ? e.adapter : ProviderDirectory.adapterOf(c.litellmProvider());
         e.pricePrompt = price(spec, "input_cost_per_token", BigDecimal.ZERO);
         e.priceCompletion = price(spec, "output_cost_per_token", BigDecimal.ZERO);
         e.priceRequest = price(spec, "input_cost_per_request", BigDecimal.ZERO);
@@ -192,7 +201,7 @@ public final class SeedCatalog {
         e.priceInputCacheWrite = price(spec, "cache_creation_input_token_cost", null);
         e.priceInternalReasoning = price(spec, "output_cost_per_reasoning_token", null);
         e.supportedParameters = SeedEntries.EMBEDDING.equals(c.kind()) ? "dimensions,encoding_format"
-                : String.join(",", parameters(ProviderDirectory.adapterOf(c.litellmProvider()), spec));
+                : String.join(",", parameters(protocol, spec));
         e.enabled = true;
         e.source = SOURCE;
         return e;
@@ -265,12 +274,20 @@ public final class SeedCatalog {
         return value.asInt();
     }
 
-    static String quantizationOf(String providerModel) {
+    /**
+     * The quantisation a provider's name says: written out ({@code -FP8}, {@code mxfp4}), or Together's
+     * serving tiers, which are the same model at a documented precision ({@code -Turbo} FP8, {@code -Lite} INT4)
+     * and so an endpoint's property, not another model.
+     */
+    static String quantizationOf(String providerSlug, String providerModel) {
         String lower = providerModel.toLowerCase(Locale.ROOT);
         for (String q : QUANTIZATIONS) {
             if (lower.contains(q)) {
                 return q;
             }
+        }
+        if ("together".equals(providerSlug)) {
+            return lower.endsWith("-turbo") ? "fp8" : lower.endsWith("-lite") ? "int4" : null;
         }
         return null;
     }

@@ -60,9 +60,10 @@ public class SeedImporter {
         long started = System.nanoTime();
         return store.change("import", "seed", () -> merge(seed, counts).map(changed -> new CatalogStore.Work<>(null, changed)))
                 .map(done -> {
-                    LOG.infof("seed import: %d providers, %d models, %d endpoints; %d rows created, %d updated, %d removed in %d ms (version %d)",
-                            seed.providers().size(), seed.models().size(), seed.endpoints().size(), counts[0],
-                            counts[1], counts[2], (System.nanoTime() - started) / 1_000_000, done.version());
+                    LOG.infof("seed import: %d providers, %d models (%d with 2+ endpoints), %d endpoints; %d rows created, %d updated, %d removed in %d ms (version %d)",
+                            seed.providers().size(), seed.models().size(), seed.modelsWithSeveralEndpoints(),
+                            seed.endpoints().size(), counts[0], counts[1], counts[2],
+                            (System.nanoTime() - started) / 1_000_000, done.version());
                     return new ImportResult(seed.providers().size(), seed.models().size(), seed.endpoints().size(),
                             counts[0], counts[1], counts[2], done.version());
                 });
@@ -296,6 +297,7 @@ public class SeedImporter {
         t.contextLength = s.contextLength;
         t.maxCompletionTokens = s.maxCompletionTokens;
         t.quantization = s.quantization;
+        t.adapter = s.adapter;
         t.pricePrompt = s.pricePrompt;
         t.priceCompletion = s.priceCompletion;
         t.priceRequest = s.priceRequest;
@@ -314,7 +316,7 @@ public class SeedImporter {
         return Objects.equals(a.modelId, b.modelId) && Objects.equals(a.providerSlug, b.providerSlug)
                 && Objects.equals(a.providerModel, b.providerModel) && Objects.equals(a.contextLength, b.contextLength)
                 && Objects.equals(a.maxCompletionTokens, b.maxCompletionTokens)
-                && Objects.equals(a.quantization, b.quantization)
+                && Objects.equals(a.quantization, b.quantization) && Objects.equals(a.adapter, b.adapter)
                 && CatalogText.samePrice(a.pricePrompt, b.pricePrompt)
                 && CatalogText.samePrice(a.priceCompletion, b.priceCompletion)
                 && CatalogText.samePrice(a.priceRequest, b.priceRequest)

@@ -75,18 +75,30 @@ public record CatalogSnapshot(long version, List<Provider> providers, List<Model
      * @param adapter         the wire protocol this endpoint speaks ({@code openai}, {@code anthropic},
      *                        {@code gemini}) when it differs from its provider's (Vertex serves Claude in
      *                        Anthropic's protocol, Bedrock and Azure by model family); null = the provider's
+     * @param baseUrl         where this endpoint's protocol is served when that is not the provider's
+     *                        {@code base_url} (a Claude endpoint of Vertex: the simulator's {@code /p/google-vertex/v1},
+     *                        or the operator's URL); null = the provider's
      */
     @WireRecord
     public record Endpoint(String id, String provider, String providerModel, Integer contextLength,
             Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
-            boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50, String adapter) {
+            boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50, String adapter,
+            String baseUrl) {
+
+        /** An endpoint served at its provider's base URL. */
+        public Endpoint(String id, String provider, String providerModel, Integer contextLength,
+                Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
+                boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50, String adapter) {
+            this(id, provider, providerModel, contextLength, maxCompletionTokens, quantization, pricing,
+                    supportedParameters, enabled, uptime30m, latencyP50Ms, throughputP50, adapter, null);
+        }
 
         /** The endpoint without a protocol of its own (it speaks its provider's). */
         public Endpoint(String id, String provider, String providerModel, Integer contextLength,
                 Integer maxCompletionTokens, String quantization, Pricing pricing, List<String> supportedParameters,
                 boolean enabled, Double uptime30m, Double latencyP50Ms, Double throughputP50) {
             this(id, provider, providerModel, contextLength, maxCompletionTokens, quantization, pricing,
-                    supportedParameters, enabled, uptime30m, latencyP50Ms, throughputP50, null);
+                    supportedParameters, enabled, uptime30m, latencyP50Ms, throughputP50, null, null);
         }
     }
 

@@ -22,6 +22,11 @@ public record Candidate(CatalogSnapshot.Model model, CatalogSnapshot.Endpoint en
         return endpoint.adapter() != null ? endpoint.adapter() : provider.adapter();
     }
 
+    /** Where this endpoint is called: its own base URL when the catalog gives one (another protocol's), else its provider's. */
+    public String baseUrl() {
+        return endpoint.baseUrl() != null ? endpoint.baseUrl() : provider.baseUrl();
+    }
+
     public int contextLength() {
         Integer c = endpoint.contextLength() != null ? endpoint.contextLength() : model.contextLength();
         return c == null ? Integer.MAX_VALUE : c;

@@ -37,7 +37,7 @@ public class AnthropicAdapter implements ProviderAdapter {
         if (credential != null) {
             headers.put("x-api-key", credential);
         }
-        return new UpstreamCall(OpenAiAdapter.trim(c.provider().baseUrl()) + "/messages", headers,
+        return new UpstreamCall(OpenAiAdapter.trim(c.baseUrl()) + "/messages", headers,
                 Json.buffer(AnthropicRequest.body(in, c, stream)));
     }
 

@@ -33,7 +33,7 @@ public class GeminiAdapter implements ProviderAdapter {
     }
 
     private static String modelUrl(Candidate c) {
-        return OpenAiAdapter.trim(c.provider().baseUrl()) + "/models/" + c.endpoint().providerModel();
+        return OpenAiAdapter.trim(c.baseUrl()) + "/models/" + c.endpoint().providerModel();
     }
 
     private static Map<String, String> headers(String credential) {

@@ -55,7 +55,7 @@ public class OpenAiAdapter implements ProviderAdapter {
             options.put("include_usage", true);
             body.set("stream_options", options);
         }
-        return new UpstreamCall(trim(candidate.provider().baseUrl()) + "/chat/completions", headers(credential),
+        return new UpstreamCall(trim(candidate.baseUrl()) + "/chat/completions", headers(credential),
                 Json.buffer(body));
     }
 
@@ -137,7 +137,7 @@ public class OpenAiAdapter implements ProviderAdapter {
             body.set("user", embeddings.get("user"));
         }
         body.put("encoding_format", "float");
-        return new UpstreamCall(trim(candidate.provider().baseUrl()) + "/embeddings", headers(credential),
+        return new UpstreamCall(trim(candidate.baseUrl()) + "/embeddings", headers(credential),
                 Json.buffer(body));
     }
 
