@@ -63,6 +63,8 @@ public class ActivityService {
                         item.put("prompt_tokens", r.getLong("prompt_tokens"));
                         item.put("completion_tokens", r.getLong("completion_tokens"));
                         item.put("reasoning_tokens", r.getLong("reasoning_tokens"));
+                        item.put("cached_tokens", r.getLong("cached_tokens"));
+                        item.put("cache_write_tokens", r.getLong("cache_write_tokens"));
                         item.put("workspace_id", caller.accountId());
                         return item;
                     }).toList();
