@@ -37,6 +37,11 @@ public class StubUpstream implements QuarkusTestResourceLifecycleManager {
      * Before each simulator test: skipped without the simulator, every simulated provider back to its
      * defaults (stats and caches cleared), breakers closed, the catalog loaded.
      */
+    static void resetSimulator() throws InterruptedException {
+        resetSimulator(io.quarkus.arc.Arc.container().instance(io.llmgateway.routing.upstream.EndpointGuards.class).get(),
+                io.quarkus.arc.Arc.container().instance(io.llmgateway.routing.selection.CatalogCache.class).get());
+    }
+
     static void resetSimulator(io.llmgateway.routing.upstream.EndpointGuards guards,
             io.llmgateway.routing.selection.CatalogCache catalog) throws InterruptedException {
         org.junit.jupiter.api.Assumptions.assumeTrue(simulator != null, "provider-simulator jar not available");
