@@ -50,12 +50,13 @@ class MessagesTranslationTest {
                  {"type":"thinking","thinking":"need a tool","signature":"sig-1"},
                  {"type":"redacted_thinking","data":"enc-1"},
                  {"type":"text","text":"Checking."},
-                 {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}]},
+                 {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"},
+                  "cache_control":{"type":"ephemeral"}}]},
                {"role":"user","content":[
                  {"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"{\\"temp\\":21}"}]},
                  {"type":"text","text":"and tomorrow?","cache_control":{"type":"ephemeral"}}]}],
              "tools":[{"name":"get_weather","description":"d","input_schema":{"type":"object",
-               "properties":{"city":{"type":"string"}}}}],
+               "properties":{"city":{"type":"string"}}},"cache_control":{"type":"ephemeral"}}],
              "tool_choice":{"type":"any","disable_parallel_tool_use":true}}
             """;
 
@@ -130,6 +131,9 @@ class MessagesTranslationTest {
         assertEquals("sig-1", said.get(0).path("signature").asText());
         assertEquals("enc-1", said.get(1).path("data").asText());
         assertEquals("Paris", said.get(3).path("input").path("city").asText());
+        // cache_control on a tool and on a tool_use block reaches Anthropic where it was
+        assertEquals("ephemeral", said.get(3).path("cache_control").path("type").asText(), said.toString());
+        assertEquals("ephemeral", anthropic.path("tools").get(0).path("cache_control").path("type").asText());
         assertEquals("tool_result", turns.get(2).path("content").get(0).path("type").asText());
         assertEquals("toolu_1", turns.get(2).path("content").get(0).path("tool_use_id").asText());
         assertEquals("and tomorrow?", turns.get(2).path("content").get(1).path("text").asText());

@@ -97,6 +97,7 @@ final class MessagesContentBlocks {
                     }
                     call.putObject("function").put("name", MessagesRequestTranslator.string(block, "name", at, true))
                             .put("arguments", input.toString());
+                    cacheControl(block, at, call);
                 }
                 case "thinking" -> ThinkingBlocks.fromThinking(MessagesRequestTranslator.string(block, "thinking", at, true),
                         MessagesRequestTranslator.string(block, "signature", at, false), detail, at, reasoning);
@@ -255,7 +256,8 @@ final class MessagesContentBlocks {
         return source;
     }
 
-    private static void cacheControl(JsonNode block, String at, ObjectNode part) {
+    /** A block's cache_control, kept on what carries it in the chat form (a part, a tool, a tool call). */
+    static void cacheControl(JsonNode block, String at, ObjectNode part) {
         JsonNode cache = block.get("cache_control");
         if (cache == null || cache.isNull()) {
             return;

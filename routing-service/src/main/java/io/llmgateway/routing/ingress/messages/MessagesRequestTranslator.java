@@ -241,6 +241,7 @@ final class MessagesRequestTranslator {
         function.set("parameters", schema);
         ObjectNode out = Json.object().put("type", "function");
         out.set("function", function);
+        MessagesContentBlocks.cacheControl(tool, at, out);
         return out;
     }
 
