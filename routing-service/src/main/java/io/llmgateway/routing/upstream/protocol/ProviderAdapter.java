@@ -58,7 +58,8 @@ public interface ProviderAdapter {
             if (vector == null || !vector.isArray()) {
                 throw new IllegalArgumentException("embedding is not a float array");
             }
-            vectors.addObject().put("index", item.path("index").asInt(vectors.size())).set("embedding", vector);
+            int index = item.path("index").asInt(vectors.size()); // before the add: the list order when none is given
+            vectors.addObject().put("index", index).set("embedding", vector);
         }
         return vectors;
     }
