@@ -92,6 +92,43 @@ class ApiTest {
         }
     }
 
+    /** Issue 22: prompt tokens written to the provider's cache reach the generation, the time-series and activity. */
+    @Test
+    void cacheWriteTokensReachGenerationTimeSeriesAndActivity() {
+        String account = TestSupport.newAccount();
+        String management = AuthStub.newKey(account, KeyState.MANAGEMENT);
+        long yesterdayNoon = LocalDate.now(ZoneOffset.UTC).minusDays(1).atTime(12, 0).toEpochSecond(ZoneOffset.UTC);
+        UsageEvent writes = withCacheWrites(ok(account, "kh", "anthropic/claude", "anthropic", yesterdayNoon, "0.01"), 70);
+        UsageEvent more = withCacheWrites(ok(account, "kh", "anthropic/claude", "anthropic", yesterdayNoon + 1, "0.01"), 5);
+        ingest(account, List.of(writes, more));
+        JsonPath data = given().auth().oauth2(management).queryParam("id", writes.generationId())
+                .get("/api/v1/generation").then().statusCode(200).extract().jsonPath().setRootPath("data");
+        assertEquals(70, data.getInt("native_tokens_cache_write"));
+        assertEquals(20, data.getInt("native_tokens_cached"));
+
+        JsonPath series = given().auth().oauth2(management).queryParam("granularity", "minute")
+                .queryParam("from", yesterdayNoon - 60).queryParam("to", yesterdayNoon + 120)
+                .queryParam("metrics", "cached_tokens,cache_write_tokens").get("/api/v1/usage/timeseries").then()
+                .statusCode(200).extract().jsonPath();
+        assertEquals(List.of(75), series.getList("data.series[0].points.cache_write_tokens"), series.prettify());
+        assertEquals(List.of(40), series.getList("data.series[0].points.cached_tokens"), series.prettify());
+
+        rollups.rollDirty().await().atMost(Duration.ofSeconds(30));
+        JsonPath activity = given().auth().oauth2(management).get("/api/v1/activity").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(75, activity.getInt("data[0].cache_write_tokens"), activity.prettify());
+        assertEquals(40, activity.getInt("data[0].cached_tokens"), activity.prettify());
+    }
+
+    private static UsageEvent withCacheWrites(UsageEvent e, long cacheWriteTokens) {
+        return new UsageEvent(e.generationId(), e.createdAt(), e.keyHash(), e.accountId(), e.requestedModel(), e.model(),
+                e.provider(), e.endpointId(), e.providerModel(), e.upstreamId(), e.attempts(), e.promptTokens(),
+                e.completionTokens(), e.reasoningTokens(), e.cachedTokens(), e.tokensEstimated(), e.cost(), e.costMicros(),
+                e.latencyMs(), e.ttftMs(), e.generationTimeMs(), e.streamed(), e.cancelled(), e.status(), e.httpStatus(),
+                e.finishReason(), e.nativeFinishReason(), e.errorMessage(), e.appReferer(), e.appTitle(), e.traceparent(),
+                cacheWriteTokens, e.user(), e.sessionId());
+    }
+
     private static UsageEvent withClient(UsageEvent e, String referer, String title, String user, String session) {
         return new UsageEvent(e.generationId(), e.createdAt(), e.keyHash(), e.accountId(), e.requestedModel(), e.model(),
                 e.provider(), e.endpointId(), e.providerModel(), e.upstreamId(), e.attempts(), e.promptTokens(),

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.routing.selection.CatalogCache;
-import io.llmgateway.routing.upstream.EndpointGuards;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,18 +22,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class EndpointProtocolTest {
+class EndpointProtocolTest extends GatewayTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Inject
-    CatalogCache catalog;
-    @Inject
-    EndpointGuards guards;
-
     @BeforeEach
-    void reset() throws InterruptedException {
-        StubUpstream.resetSimulator(guards, catalog);
+    void freshSimulator() {
+        Simulator.requireFresh();
     }
 
     static String chat(String model, boolean stream) {

@@ -4,16 +4,21 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A client on a raw socket that posts a streaming chat request and hangs up once it saw a marker. */
+/** A client on a raw socket that posts a streaming request and hangs up once it saw a marker. */
 final class LeavingClient {
 
     private LeavingClient() {
     }
 
-    /** Answers what was read before hanging up (status line, headers and the first events). */
+    /** A chat completions stream; answers what was read before hanging up. */
     static String streamUntil(int port, String key, String body, String marker) throws IOException {
+        return streamUntil(port, "/api/v1/chat/completions", key, body, marker);
+    }
+
+    /** Answers what was read before hanging up (status line, headers and the first events). */
+    static String streamUntil(int port, String path, String key, String body, String marker) throws IOException {
         try (Socket socket = new Socket("localhost", port)) {
-            socket.getOutputStream().write(("POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\n"
                     + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
             byte[] buf = new byte[4096];

@@ -45,6 +45,35 @@ class MessagesApiTest extends GatewayTest {
                 .post("/api/v1/messages");
     }
 
+    /**
+     * A client hanging up mid-stream: the upstream call is cancelled, and the generation is billed
+     * once, as cancelled, for what was produced (estimated, the provider never sent its usage).
+     */
+    @Test
+    void aClientLeavingMidStreamCancelsTheUpstreamCallAndIsBilledOnce() throws Exception {
+        StubUpstream.MODE.put("alpha", "slow");
+        StubUpstream.MODE.put("beta", "slow");
+        String seen = LeavingClient.streamUntil(io.restassured.RestAssured.port, "/api/v1/messages", "sk-good",
+                messages("test/model", true), " more");
+        assertTrue(seen.contains("event: message_start"), seen);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("gen-\\d+-[A-Za-z0-9]{20}").matcher(seen);
+        assertTrue(m.find(), seen);
+        String generation = m.group();
+        String event = usageEventText(generation);
+        assertTrue(event.contains("\"cancelled\":true") && event.contains("\"status\":\"cancelled\""), event);
+        assertTrue(event.contains("\"tokens_estimated\":true"), event);
+        assertTrue(io.llmgateway.routing.canonical.Json.parse(event).path("completion_tokens").asLong() > 0, event);
+        for (int i = 0; i < 50 && StubUpstream.CALLS.keySet().stream().noneMatch(k -> k.startsWith("closed:")); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(StubUpstream.CALLS.keySet().stream().anyMatch(k -> k.startsWith("closed:")), "upstream call cancelled");
+        Thread.sleep(500); // a second settlement would have been published by now
+        long events = redis.stream(String.class).xrange(keys.usageStream(),
+                io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
+                .filter(e -> e.payload().get("data").contains(generation)).count();
+        assertEquals(1, events, "billed once");
+    }
+
     @Test
     void plainAnswerFromAnOpenAiCompatibleUpstream() {
         Response r = post("sk-good", messages("test/model", false));

@@ -50,12 +50,13 @@ class MessagesTranslationTest {
                  {"type":"thinking","thinking":"need a tool","signature":"sig-1"},
                  {"type":"redacted_thinking","data":"enc-1"},
                  {"type":"text","text":"Checking."},
-                 {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}]},
+                 {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"},
+                  "cache_control":{"type":"ephemeral"}}]},
                {"role":"user","content":[
                  {"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"{\\"temp\\":21}"}]},
                  {"type":"text","text":"and tomorrow?","cache_control":{"type":"ephemeral"}}]}],
              "tools":[{"name":"get_weather","description":"d","input_schema":{"type":"object",
-               "properties":{"city":{"type":"string"}}}}],
+               "properties":{"city":{"type":"string"}}},"cache_control":{"type":"ephemeral"}}],
              "tool_choice":{"type":"any","disable_parallel_tool_use":true}}
             """;
 
@@ -130,6 +131,9 @@ class MessagesTranslationTest {
         assertEquals("sig-1", said.get(0).path("signature").asText());
         assertEquals("enc-1", said.get(1).path("data").asText());
         assertEquals("Paris", said.get(3).path("input").path("city").asText());
+        // cache_control on a tool and on a tool_use block reaches Anthropic where it was
+        assertEquals("ephemeral", said.get(3).path("cache_control").path("type").asText(), said.toString());
+        assertEquals("ephemeral", anthropic.path("tools").get(0).path("cache_control").path("type").asText());
         assertEquals("tool_result", turns.get(2).path("content").get(0).path("type").asText());
         assertEquals("toolu_1", turns.get(2).path("content").get(0).path("tool_use_id").asText());
         assertEquals("and tomorrow?", turns.get(2).path("content").get(1).path("text").asText());
@@ -167,6 +171,39 @@ class MessagesTranslationTest {
         assertEquals("f", b.path("tool_choice").path("function").path("name").asText());
     }
 
+    /** Claude Code's newer fields: the tier it asks for is the one served; metadata.user_id is the recorded user. */
+    @Test
+    void serviceTierUserAndContextManagementWithoutEdits() {
+        String base = "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],";
+        ObjectNode auto = parse(base + "\"service_tier\":\"auto\",\"metadata\":{\"user_id\":\"user_abc_session_1\"},"
+                + "\"context_management\":{\"edits\":[]}}").body();
+        assertEquals("auto", auto.path("service_tier").asText());
+        assertEquals("user_abc_session_1", auto.path("user").asText());
+        assertEquals("default", parse(base + "\"service_tier\":\"standard_only\"}").body().path("service_tier").asText());
+    }
+
+    /** Another provider's reasoning entry rides sealed in a block and comes back whole. */
+    @Test
+    void foreignReasoningIsSealedInTheBlocksAndComesBackWhole() {
+        JsonNode out = Json.parse(format.answer(answer("""
+                {"role":"assistant","content":null,"reasoning":"plan",
+                 "reasoning_details":[{"type":"reasoning.text","text":"plan","format":"google-gemini-v1","index":0},
+                   {"type":"reasoning.encrypted","data":"sig-g","id":"call_9","format":"google-gemini-v1","index":1}],
+                 "tool_calls":[{"id":"call_9","type":"function","function":{"name":"f","arguments":"{}"}}]}
+                """, "tool_calls", "STOP")));
+        JsonNode content = out.path("content");
+        assertEquals("plan", content.get(0).path("thinking").asText());
+        assertTrue(content.get(0).path("signature").asText().startsWith("orgw1."), content.toString());
+        assertTrue(content.get(1).path("data").asText().startsWith("orgw1."), content.toString());
+        ObjectNode back = parse("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"a\"},"
+                + "{\"role\":\"assistant\",\"content\":" + content + "}]}").body();
+        JsonNode details = back.path("messages").get(1).path("reasoning_details");
+        assertEquals("plan", details.get(0).path("text").asText(), details.toString());
+        assertEquals("google-gemini-v1", details.get(0).path("format").asText());
+        assertEquals("sig-g", details.get(1).path("data").asText());
+        assertEquals("call_9", details.get(1).path("id").asText());
+    }
+
     @Test
     void badInputIsA400NamingWhatIsWrong() {
         String ok = "\"model\":\"m\",\"max_tokens\":5";
@@ -193,6 +230,11 @@ class MessagesTranslationTest {
                 new String[] { "{\"model\":\"m\",\"max_tokens\":\"5\"," + msgs + "}", "max_tokens" },
                 new String[] { "{" + ok + "," + msgs + ",\"temperature\":\"hot\"}", "temperature" },
                 new String[] { "{" + ok + "," + msgs + ",\"stream\":\"yes\"}", "stream" },
+                new String[] { "{" + ok + "," + msgs + ",\"service_tier\":\"priority\"}", "service_tier" },
+                new String[] { "{" + ok + "," + msgs + ",\"context_management\":{\"edits\":[{\"type\":"
+                        + "\"clear_tool_uses_20250919\"}]}}", "context_management" },
+                new String[] { "{" + ok + ",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\","
+                        + "\"content\":[{\"type\":\"redacted_thinking\",\"data\":\"orgw1.!!\"}]}]}", "messages[1].content[0].data" },
                 new String[] { "[1]", "JSON object" },
                 new String[] { "{\"model\":", "Malformed JSON" });
         for (String[] c : cases) {

@@ -17,9 +17,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,22 +264,8 @@ class ResponsesApiTest extends GatewayTest {
         StubUpstream.MODE.put("alpha", "slow");
         StubUpstream.MODE.put("beta", "slow");
         String body = plain("test/model", true);
-        String seen;
-        try (Socket socket = new Socket("localhost", io.restassured.RestAssured.port)) {
-            socket.getOutputStream().write(("POST /api/v1/responses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-good\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-            byte[] buf = new byte[4096];
-            StringBuilder read = new StringBuilder();
-            while (!read.toString().contains(" more")) {
-                int n = socket.getInputStream().read(buf);
-                if (n < 0) {
-                    throw new IOException("closed before the stream went on: " + read);
-                }
-                read.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-            }
-            seen = read.toString();
-        }
+        String seen = LeavingClient.streamUntil(io.restassured.RestAssured.port, "/api/v1/responses", "sk-good", body,
+                " more");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("gen-\\d+-[A-Za-z0-9]{20}").matcher(seen);
         assertTrue(m.find(), seen);
         JsonNode event = usageEvent(m.group());

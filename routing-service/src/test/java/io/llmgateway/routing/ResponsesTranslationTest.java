@@ -179,6 +179,22 @@ class ResponsesTranslationTest {
         assertFalse(empty.path("messages").get(1).has("reasoning_details"));
     }
 
+    /** Each Responses option is acted on in the canonical body (what reaches providers is in TranslationFidelityTest). */
+    @Test
+    void optionsAreActedOn() {
+        JsonNode body = parse("{\"model\":\"m\",\"input\":\"hi\",\"truncation\":\"auto\",\"service_tier\":\"default\","
+                + "\"prompt_cache_key\":\"k-1\",\"safety_identifier\":\"s-1\",\"include\":[\"reasoning.encrypted_content\"],"
+                + "\"stream_options\":{\"include_obfuscation\":false}}").body();
+        assertEquals("middle-out", body.path("transforms").path(0).asText(), body.toString());
+        assertEquals("default", body.path("service_tier").asText());
+        assertEquals("k-1", body.path("prompt_cache_key").asText());
+        assertEquals("s-1", body.path("safety_identifier").asText());
+        assertEquals("s-1", body.path("user").asText(), "the safety identifier is the end user when none is named");
+        assertEquals("u-1", parse("{\"model\":\"m\",\"input\":\"hi\",\"user\":\"u-1\",\"safety_identifier\":\"s-1\"}")
+                .body().path("user").asText());
+        assertFalse(parse("{\"model\":\"m\",\"input\":\"hi\",\"truncation\":\"disabled\"}").body().has("transforms"));
+    }
+
     @Test
     void whatCannotBeHonouredIsRefusedByName() {
         Map<String, String> cases = new java.util.LinkedHashMap<>();
@@ -217,6 +233,13 @@ class ResponsesTranslationTest {
         cases.put("{\"model\":\"m\",\"input\":\"hi\",\"tool_choice\":{\"type\":\"web_search_preview\"}}", "web_search_preview");
         cases.put("{\"model\":\"m\",\"input\":\"hi\",\"metadata\":[1]}", "metadata");
         cases.put("{\"input\":\"hi\"}", "model");
+        cases.put("{\"model\":\"m\",\"input\":\"hi\",\"service_tier\":\"priority\"}", "service_tier");
+        cases.put("{\"model\":\"m\",\"input\":\"hi\",\"include\":[\"message.output_text.logprobs\"]}", "include[0]");
+        cases.put("{\"model\":\"m\",\"input\":\"hi\",\"max_tool_calls\":3}", "max_tool_calls");
+        cases.put("{\"model\":\"m\",\"input\":\"hi\",\"stream_options\":{\"include_obfuscation\":true}}",
+                "include_obfuscation");
+        cases.put("{\"model\":\"m\",\"input\":\"hi\",\"truncation\":\"middle\"}", "truncation");
+        cases.put("{\"model\":\"m\",\"input\":\"hi\",\"prompt_cache_key\":5}", "prompt_cache_key");
         cases.put("{\"model\":\"m\",\"input\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"input_image\","
                 + "\"image_url\":\"http://x/i.png\"}]}]}", "input_image");
         cases.forEach((json, named) -> {
@@ -254,7 +277,9 @@ class ResponsesTranslationTest {
         JsonNode output = r.path("output");
         assertEquals("reasoning", output.get(0).path("type").asText());
         assertEquals("need the weather", output.get(0).path("summary").get(0).path("text").asText());
-        assertEquals("sealed", output.get(0).path("encrypted_content").asText());
+        // the reasoning entries ride sealed in encrypted_content, whole, for the next turn
+        assertEquals("sealed", io.llmgateway.routing.canonical.SealedReasoning
+                .unseal(output.get(0).path("encrypted_content").asText(), "encrypted_content").get(0).path("data").asText());
         assertEquals("message", output.get(1).path("type").asText());
         assertEquals("assistant", output.get(1).path("role").asText());
         assertEquals("output_text", output.get(1).path("content").get(0).path("type").asText());

@@ -426,6 +426,45 @@ class TranslationFidelityTest extends GatewayTest {
         toolLoop("sim/fid-gemini", "{\"effort\":\"medium\"}", true);
     }
 
+    /** Gemini cannot be told to make one tool call: its endpoints are not chosen, the next model answers. */
+    @Test
+    void oneToolCallIsNotAskedOfGemini() {
+        String ask = """
+                {"model":"sim/fid-gemini","max_tokens":100,"parallel_tool_calls":false,"tools":[%s],
+                 "messages":[{"role":"user","content":"What is the weather in Paris?"}]}""".formatted(WEATHER_TOOL);
+        Response none = post(ask);
+        assertEquals(404, none.statusCode(), none.asString());
+        int before = tree(given().get(StubUpstream.simulator + "/sim/providers/sim-gemini/stats").asString())
+                .path("requests").size();
+        JsonNode served = chat(ask.replace("\"model\":\"sim/fid-gemini\"", "\"models\":[\"sim/fid-gemini\",\"sim/fid-claude\"]"));
+        assertEquals("sim/fid-claude", served.path("model").asText(), served.toString());
+        assertTrue(sent("sim-claude").path("body").path("tool_choice").path("disable_parallel_tool_use").asBoolean());
+        assertEquals(before, tree(given().get(StubUpstream.simulator + "/sim/providers/sim-gemini/stats").asString())
+                .path("requests").size(), "nothing was sent to Gemini");
+        chat(ask.replace("false", "true")); // asking for parallel calls, Gemini serves as before
+    }
+
+    /** The Responses options reach each protocol as the README's table says. */
+    @Test
+    void responsesOptionsReachTheProviders() {
+        String ask = """
+                {"model":"%s","max_output_tokens":100,"input":"hi","prompt_cache_key":"k-1","safety_identifier":"s-1",
+                 "service_tier":"auto","truncation":"auto"}""";
+        for (String model : List.of("sim/fid-openai", "sim/fid-claude")) {
+            Response r = given().header("Authorization", "Bearer sk-good").contentType("application/json")
+                    .body(ask.formatted(model)).post("/api/v1/responses");
+            assertEquals(200, r.statusCode(), r.asString());
+        }
+        JsonNode openai = sent("sim-a").path("body");
+        assertEquals("k-1", openai.path("prompt_cache_key").asText(), openai.toString());
+        assertEquals("s-1", openai.path("safety_identifier").asText());
+        assertEquals("s-1", openai.path("user").asText());
+        assertEquals("auto", openai.path("service_tier").asText());
+        JsonNode anthropic = sent("sim-claude").path("body");
+        assertEquals("s-1", anthropic.path("metadata").path("user_id").asText(), anthropic.toString());
+        assertFalse(anthropic.has("service_tier") || anthropic.has("prompt_cache_key"), anthropic.toString());
+    }
+
     // ---------------------------------------------------------------- files, tools, endpoint protocol
 
     static final String PDF = "data:application/pdf;base64,JVBERi0xLjQKJcfsj6IK";
@@ -476,7 +515,8 @@ class TranslationFidelityTest extends GatewayTest {
         assertEquals("get_weather", choice.path("name").asText());
         assertTrue(choice.path("disable_parallel_tool_use").asBoolean());
         assertEquals("tool_calls", answer.path("choices").get(0).path("finish_reason").asText());
-        chat(request.formatted("sim/fid-gemini", WEATHER_TOOL));
+        // Gemini cannot be told to make one call (oneToolCallIsNotAskedOfGemini): asked with parallel calls allowed
+        chat(request.formatted("sim/fid-gemini", WEATHER_TOOL).replace("\"parallel_tool_calls\":false,", ""));
         JsonNode fcc = sent("sim-gemini").path("body").path("toolConfig").path("functionCallingConfig");
         assertEquals("ANY", fcc.path("mode").asText());
         assertEquals("get_weather", fcc.path("allowedFunctionNames").get(0).asText());

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.llmgateway.catalog.OperatorApi;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,7 +57,7 @@ class EndpointProtocolApiTest {
 
     @Test
     void theOperatorSetsAnEndpointsProtocol() {
-        AdminApiTest.operator().body("""
+        OperatorApi.operator().body("""
                 {"model_id": "anthropic/claude-sonnet-4.5", "provider": "google-vertex", "provider_model": "claude-sonnet-4-5",
                  "pricing": {"prompt": "0.000003", "completion": "0.000015"}, "adapter": "openai",
                  "base_url": "https://vertex-openai.example/v1"}""")
@@ -64,19 +65,19 @@ class EndpointProtocolApiTest {
         Map<String, Object> changed = snapshotEndpoint("anthropic/claude-sonnet-4.5", "google-vertex:anthropic/claude-sonnet-4.5");
         assertEquals("openai", changed.get("adapter"));
         assertEquals(SIM + "google-vertex/v1", changed.get("base_url"));
-        AdminApiTest.operator().body("""
+        OperatorApi.operator().body("""
                 {"model_id": "anthropic/claude-sonnet-4.5", "provider": "google-vertex", "provider_model": "claude-sonnet-4-5",
                  "pricing": {"prompt": "0.000003", "completion": "0.000015"}, "adapter": "anthropic"}""")
                 .put("/admin/endpoints/google-vertex:anthropic/claude-sonnet-4.5").then().statusCode(200);
         assertEquals("anthropic", snapshotEndpoint("anthropic/claude-sonnet-4.5",
                 "google-vertex:anthropic/claude-sonnet-4.5").get("adapter"));
 
-        AdminApiTest.operator().body("""
+        OperatorApi.operator().body("""
                 {"model_id": "anthropic/claude-sonnet-4.5", "provider": "google-vertex", "provider_model": "x",
                  "adapter": "bedrock"}""")
                 .put("/admin/endpoints/google-vertex:anthropic/claude-sonnet-4.5").then().statusCode(400)
                 .body("error.message", containsString("adapter"));
-        AdminApiTest.operator().body("""
+        OperatorApi.operator().body("""
                 {"model_id": "anthropic/claude-sonnet-4.5", "provider": "google-vertex", "provider_model": "x",
                  "base_url": "ftp://nowhere"}""")
                 .put("/admin/endpoints/google-vertex:anthropic/claude-sonnet-4.5").then().statusCode(400)

@@ -22,6 +22,8 @@ public record ActivityItem(
         Long promptTokens,
         Long completionTokens,
         Long reasoningTokens,
+        Long cachedTokens,
+        Long cacheWriteTokens,
         String workspaceId) {
 
     /** From a row of the day rollup's activity query. */
@@ -29,6 +31,6 @@ public record ActivityItem(
         return new ActivityItem(r.getString("date"), r.getString("model"), r.getString("model"),
                 r.getString("endpoint_id"), r.getString("provider"), r.getBigDecimal("cost"), BigDecimal.ZERO,
                 r.getLong("requests"), r.getLong("prompt_tokens"), r.getLong("completion_tokens"),
-                r.getLong("reasoning_tokens"), accountId);
+                r.getLong("reasoning_tokens"), r.getLong("cached_tokens"), r.getLong("cache_write_tokens"), accountId);
     }
 }

@@ -49,6 +49,8 @@ public final class GenerationView {
         d.put("native_tokens_completion_images", 0);
         d.put("native_tokens_reasoning", r.getLong("reasoning_tokens"));
         d.put("native_tokens_cached", r.getLong("cached_tokens"));
+        // not in OpenRouter's schema (it folds writes into cache_discount); priced at input_cache_write
+        d.put("native_tokens_cache_write", r.getLong("cache_write_tokens"));
         zero(d, "num_media_prompt", "num_input_audio_prompt", "num_media_completion", "num_search_results",
                 "num_fetches");
         d.put("origin", r.getString("app_referer") == null ? "" : r.getString("app_referer"));

@@ -25,6 +25,7 @@ public final class MinuteBucket {
     public long completionTokens;
     public long reasoningTokens;
     public long cachedTokens;
+    public long cacheWriteTokens;
     public BigDecimal cost = BigDecimal.ZERO;
     public long latencyMsSum;
     public long ttftMsSum;
@@ -66,6 +67,7 @@ public final class MinuteBucket {
         completionTokens += e.completionTokens();
         reasoningTokens += e.reasoningTokens();
         cachedTokens += e.cachedTokens();
+        cacheWriteTokens += e.cacheWriteTokens();
         cost = cost.add(e.cost());
         latencyMsSum += e.latencyMs();
         latencyHist[Histogram.bucketOf(e.latencyMs())]++;

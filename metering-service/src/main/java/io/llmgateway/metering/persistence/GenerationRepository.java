@@ -17,7 +17,8 @@ public class GenerationRepository {
             generation_id, created_at, account_id, key_hash, requested_model, model, provider, endpoint_id, provider_model,
             upstream_id, attempts::text AS attempts, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens,
             tokens_estimated, cost, cost_micros, latency_ms, ttft_ms, generation_time_ms, streamed, cancelled, status,
-            http_status, finish_reason, native_finish_reason, error_message, app_referer, app_title, user_id, session_id""";
+            http_status, finish_reason, native_finish_reason, error_message, app_referer, app_title, user_id, session_id,
+            cache_write_tokens""";
 
     private final Pool pool;
 

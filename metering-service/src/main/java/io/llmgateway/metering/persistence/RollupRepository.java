@@ -20,13 +20,13 @@ public class RollupRepository {
     private static final String SUMS = """
             sum(requests), sum(errors), sum(rate_limited), sum(cancelled), sum(prompt_tokens), sum(completion_tokens),
             sum(reasoning_tokens), sum(cached_tokens), sum(cost), sum(latency_ms_sum), sum(ttft_ms_sum), sum(ttft_count),
-            sum(generation_ms_sum), hist_sum(latency_hist), hist_sum(ttft_hist), hist_sum(tps_hist)""";
+            sum(generation_ms_sum), hist_sum(latency_hist), hist_sum(ttft_hist), hist_sum(tps_hist), sum(cache_write_tokens)""";
 
     private static final String COLUMNS = """
             (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app, requests, errors, rate_limited,
             cancelled,
             prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost, latency_ms_sum, ttft_ms_sum,
-            ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist)""";
+            ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist, cache_write_tokens)""";
 
     private static final String REPLACE = """
             ON CONFLICT (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app) DO UPDATE SET
@@ -36,7 +36,8 @@ public class RollupRepository {
             cached_tokens = excluded.cached_tokens, cost = excluded.cost, latency_ms_sum = excluded.latency_ms_sum,
             ttft_ms_sum = excluded.ttft_ms_sum, ttft_count = excluded.ttft_count,
             generation_ms_sum = excluded.generation_ms_sum, latency_hist = excluded.latency_hist,
-            ttft_hist = excluded.ttft_hist, tps_hist = excluded.tps_hist""";
+            ttft_hist = excluded.ttft_hist, tps_hist = excluded.tps_hist,
+            cache_write_tokens = excluded.cache_write_tokens""";
 
     static final String ROLL_HOURS = "INSERT INTO usage_hour " + COLUMNS
             + " SELECT date_trunc('hour', bucket_start, 'UTC') AS h, account_id, key_hash, model, provider, endpoint_id, user_id, app, "

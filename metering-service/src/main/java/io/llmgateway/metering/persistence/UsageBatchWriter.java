@@ -35,35 +35,36 @@ public class UsageBatchWriter {
                 endpoint_id, provider_model, upstream_id, attempts, prompt_tokens, completion_tokens, reasoning_tokens,
                 cached_tokens, tokens_estimated, cost, cost_micros, latency_ms, ttft_ms, generation_time_ms, streamed,
                 cancelled, status, http_status, finish_reason, native_finish_reason, error_message, app_referer, app_title,
-                user_id, session_id)
+                user_id, session_id, cache_write_tokens)
             SELECT g, to_timestamp(c), a, k, rm, m, p, e, pm, u, at::jsonb, pt, ct, rt, cat, te, co::numeric, cm, l, tt, gt,
-                s, ca, st, hs, fr, nfr, em, ar, ati, us, si
+                s, ca, st, hs, fr, nfr, em, ar, ati, us, si, cwt
             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                 $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
                 $16::boolean[], $17::text[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::boolean[],
                 $23::boolean[], $24::text[], $25::integer[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[],
-                $31::text[], $32::text[])
+                $31::text[], $32::text[], $33::bigint[])
                 AS t(g, c, a, k, rm, m, p, e, pm, u, at, pt, ct, rt, cat, te, co, cm, l, tt, gt, s, ca, st, hs, fr, nfr, em, ar, ati,
-                us, si)
+                us, si, cwt)
             ON CONFLICT (generation_id, created_at) DO NOTHING
             RETURNING generation_id
             """;
 
-    /** $25 are the hours to mark dirty; the CTE runs even though nothing reads it (PostgreSQL semantics). */
+    /** $26 are the hours to mark dirty; the CTE runs even though nothing reads it (PostgreSQL semantics). */
     static final String UPSERT_MINUTES = """
             WITH dirty AS (
-                INSERT INTO rollup_dirty (hour_start) SELECT DISTINCT to_timestamp(h) FROM unnest($25::bigint[]) AS d(h)
+                INSERT INTO rollup_dirty (hour_start) SELECT DISTINCT to_timestamp(h) FROM unnest($26::bigint[]) AS d(h)
                 ON CONFLICT DO NOTHING)
             INSERT INTO usage_minute AS u (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app,
                 requests, errors, rate_limited, cancelled, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens,
-                cost, latency_ms_sum, ttft_ms_sum, ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist)
+                cost, latency_ms_sum, ttft_ms_sum, ttft_count, generation_ms_sum, latency_hist, ttft_hist, tps_hist,
+                cache_write_tokens)
             SELECT to_timestamp(b), a, k, m, p, e, us, ap, r, er, rl, ca, pt, ct, rt, cat, co::numeric, ls, ts, tc, gs,
-                lh::bigint[], th::bigint[], ph::bigint[]
+                lh::bigint[], th::bigint[], ph::bigint[], cwt
             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
                 $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[],
                 $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[], $21::text[], $22::text[],
-                $23::text[], $24::text[])
-                AS t(b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph, us, ap)
+                $23::text[], $24::text[], $25::bigint[])
+                AS t(b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph, us, ap, cwt)
             ON CONFLICT (bucket_start, account_id, key_hash, model, provider, endpoint_id, user_id, app) DO UPDATE SET
                 requests = u.requests + excluded.requests,
                 errors = u.errors + excluded.errors,
@@ -73,6 +74,7 @@ public class UsageBatchWriter {
                 completion_tokens = u.completion_tokens + excluded.completion_tokens,
                 reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens,
                 cached_tokens = u.cached_tokens + excluded.cached_tokens,
+                cache_write_tokens = u.cache_write_tokens + excluded.cache_write_tokens,
                 cost = u.cost + excluded.cost,
                 latency_ms_sum = u.latency_ms_sum + excluded.latency_ms_sum,
                 ttft_ms_sum = u.ttft_ms_sum + excluded.ttft_ms_sum,
@@ -133,7 +135,7 @@ public class UsageBatchWriter {
                 co = new String[n], st = new String[n], fr = new String[n], nfr = new String[n], em = new String[n],
                 ar = new String[n], ati = new String[n], us = new String[n], si = new String[n];
         Long[] c = new Long[n], pt = new Long[n], ct = new Long[n], rt = new Long[n], cat = new Long[n], cm = new Long[n],
-                l = new Long[n], tt = new Long[n], gt = new Long[n];
+                l = new Long[n], tt = new Long[n], gt = new Long[n], cwt = new Long[n];
         Boolean[] te = new Boolean[n], s = new Boolean[n], ca = new Boolean[n];
         Integer[] hs = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -170,9 +172,10 @@ public class UsageBatchWriter {
             ati[i] = ev.appTitle();
             us[i] = ev.user();
             si[i] = ev.sessionId();
+            cwt[i] = ev.cacheWriteTokens();
         }
         Object[] params = {g, c, a, k, rm, m, p, e, pm, u, at, pt, ct, rt, cat, te, co, cm, l, tt, gt, s, ca, st, hs, fr,
-                nfr, em, ar, ati, us, si};
+                nfr, em, ar, ati, us, si, cwt};
         return Tuple.from(Arrays.asList(params));
     }
 
@@ -197,7 +200,7 @@ public class UsageBatchWriter {
         int n = rows.size();
         Long[] b = new Long[n], r = new Long[n], er = new Long[n], rl = new Long[n], ca = new Long[n], pt = new Long[n],
                 ct = new Long[n], rt = new Long[n], cat = new Long[n], ls = new Long[n], ts = new Long[n], tc = new Long[n],
-                gs = new Long[n];
+                gs = new Long[n], cwt = new Long[n];
         String[] a = new String[n], k = new String[n], m = new String[n], p = new String[n], e = new String[n],
                 co = new String[n], lh = new String[n], th = new String[n], ph = new String[n], us = new String[n],
                 ap = new String[n];
@@ -227,9 +230,10 @@ public class UsageBatchWriter {
             ph[i] = Histogram.toLiteral(x.tpsHist);
             us[i] = x.user;
             ap[i] = x.app;
+            cwt[i] = x.cacheWriteTokens;
             i++;
         }
-        Object[] params = {b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph, us, ap,
+        Object[] params = {b, a, k, m, p, e, r, er, rl, ca, pt, ct, rt, cat, co, ls, ts, tc, gs, lh, th, ph, us, ap, cwt,
                 hours.toArray(new Long[0])};
         return conn.preparedQuery(UPSERT_MINUTES).execute(Tuple.from(Arrays.asList(params))).replaceWithVoid();
     }

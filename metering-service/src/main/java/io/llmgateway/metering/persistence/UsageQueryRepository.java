@@ -22,7 +22,8 @@ public class UsageQueryRepository {
             sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(rate_limited)::bigint AS rate_limited,
             sum(cancelled)::bigint AS cancelled, sum(prompt_tokens)::bigint AS prompt_tokens,
             sum(completion_tokens)::bigint AS completion_tokens, sum(reasoning_tokens)::bigint AS reasoning_tokens,
-            sum(cached_tokens)::bigint AS cached_tokens, sum(cost) AS cost, sum(latency_ms_sum)::bigint AS latency_ms_sum,
+            sum(cached_tokens)::bigint AS cached_tokens,
+            sum(cache_write_tokens)::bigint AS cache_write_tokens, sum(cost) AS cost, sum(latency_ms_sum)::bigint AS latency_ms_sum,
             sum(ttft_ms_sum)::bigint AS ttft_ms_sum, sum(ttft_count)::bigint AS ttft_count,
             hist_sum(latency_hist) AS latency_hist, hist_sum(ttft_hist) AS ttft_hist, hist_sum(tps_hist) AS tps_hist""";
 
@@ -46,7 +47,8 @@ public class UsageQueryRepository {
     public Uni<List<Row>> activity(String accountId, long fromEpoch, long toEpoch, String keyHash) {
         String sql = "SELECT to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, model, endpoint_id, provider,"
                 + " sum(cost) AS cost, sum(requests)::bigint AS requests, sum(prompt_tokens)::bigint AS prompt_tokens,"
-                + " sum(completion_tokens)::bigint AS completion_tokens, sum(reasoning_tokens)::bigint AS reasoning_tokens"
+                + " sum(completion_tokens)::bigint AS completion_tokens, sum(reasoning_tokens)::bigint AS reasoning_tokens,"
+                + " sum(cached_tokens)::bigint AS cached_tokens, sum(cache_write_tokens)::bigint AS cache_write_tokens"
                 + " FROM usage_day WHERE account_id = $1 AND bucket_start >= to_timestamp($2::bigint)"
                 + " AND bucket_start < to_timestamp($3::bigint) AND ($4::text IS NULL OR key_hash = $4)"
                 + " GROUP BY 1, 2, 3, 4 ORDER BY 1 DESC, 2, 3";

@@ -41,6 +41,7 @@ public class TimeseriesService {
         METRICS.put("completion_tokens", r -> r.getLong("completion_tokens"));
         METRICS.put("reasoning_tokens", r -> r.getLong("reasoning_tokens"));
         METRICS.put("cached_tokens", r -> r.getLong("cached_tokens"));
+        METRICS.put("cache_write_tokens", r -> r.getLong("cache_write_tokens"));
         METRICS.put("total_tokens", r -> r.getLong("prompt_tokens") + r.getLong("completion_tokens"));
         METRICS.put("cost", r -> r.getBigDecimal("cost"));
         METRICS.put("latency_avg_ms", r -> avg(r.getLong("latency_ms_sum"), r.getLong("requests")));

@@ -78,7 +78,8 @@ public class UsageEntryParser {
         if (e.cost().signum() < 0) {
             return "negative cost";
         }
-        if (e.promptTokens() < 0 || e.completionTokens() < 0 || e.reasoningTokens() < 0 || e.cachedTokens() < 0) {
+        if (e.promptTokens() < 0 || e.completionTokens() < 0 || e.reasoningTokens() < 0 || e.cachedTokens() < 0
+                || e.cacheWriteTokens() < 0) {
             return "negative token count";
         }
         if (e.latencyMs() < 0 || e.generationTimeMs() < 0 || (e.ttftMs() != null && e.ttftMs() < 0)) {

@@ -10,9 +10,30 @@ import java.util.List;
  * which every {@link IngressFormat} translates into and every upstream protocol adapter translates
  * from. An embeddings request ({@link RequestKind#EMBEDDINGS}) keeps OpenAI's embeddings body
  * instead ({@code input}, {@code dimensions}, {@code user}). The other components are what selection
- * and admission need, read from the body once.
+ * and admission need, read from the body once, and {@code echo}: the request's own settings that its
+ * format's answer repeats (the Responses API's response object shows its instructions, tools, …),
+ * empty for formats that repeat none; it never reaches a provider.
  */
 public record CanonicalRequest(RequestKind kind, ObjectNode body, List<String> models, boolean stream,
         ProviderPreferences provider, long promptTokenEstimate, Integer maxTokens, boolean usesTools,
-        boolean usesResponseFormat, List<String> usedParameters) {
+        boolean usesResponseFormat, List<String> usedParameters, ObjectNode echo) {
+
+    public CanonicalRequest(RequestKind kind, ObjectNode body, List<String> models, boolean stream,
+            ProviderPreferences provider, long promptTokenEstimate, Integer maxTokens, boolean usesTools,
+            boolean usesResponseFormat, List<String> usedParameters) {
+        this(kind, body, models, stream, provider, promptTokenEstimate, maxTokens, usesTools, usesResponseFormat,
+                usedParameters, Json.object());
+    }
+
+    /** The same request with the settings its answer repeats. */
+    public CanonicalRequest withEcho(ObjectNode settings) {
+        return new CanonicalRequest(kind, body, models, stream, provider, promptTokenEstimate, maxTokens, usesTools,
+                usesResponseFormat, usedParameters, settings);
+    }
+
+    /** The same request for these models (openrouter/auto's pick). */
+    public CanonicalRequest withModels(List<String> chosen) {
+        return new CanonicalRequest(kind, body, List.copyOf(chosen), stream, provider, promptTokenEstimate, maxTokens,
+                usesTools, usesResponseFormat, usedParameters, echo);
+    }
 }

@@ -46,37 +46,26 @@ public class ProxyRoutes {
         String catalog = config.catalog().url();
         String auth = config.auth().url();
         String metering = config.metering().url();
-        route(router, "/api/v1/models", catalog);
-        route(router, "/api/v1/models/*", catalog);
-        route(router, "/api/v1/providers", catalog);
-        route(router, "/api/v1/embeddings/models", catalog);
-        route(router, "/api/v1/model/*", catalog);
+        routes(router, catalog, "/api/v1/models", "/api/v1/models/*", "/api/v1/providers", "/api/v1/embeddings/models",
+                "/api/v1/model/*");
         for (String presets : new String[] { "/api/v1/presets", "/api/v1/presets/*" }) {
             router.route(presets).order(-5).handler(ctx -> asAccount(ctx, catalog));
         }
-        route(router, "/api/v1/key", auth);
+        routes(router, auth, "/api/v1/key", "/api/v1/keys", "/api/v1/keys/*", "/api/v1/credits", "/api/v1/credits/*");
         // the older name of /key that third-party tools still call
         router.route("/api/v1/auth/key").order(-5).handler(ctx -> proxy(ctx, auth, "/api/v1/key", null));
-        route(router, "/api/v1/keys", auth);
-        route(router, "/api/v1/keys/*", auth);
-        route(router, "/api/v1/credits", auth);
-        route(router, "/api/v1/credits/*", auth);
-        route(router, "/api/v1/generation", metering);
-        route(router, "/api/v1/generations", metering);
-        route(router, "/api/v1/activity", metering);
-        route(router, "/api/v1/usage", metering);
-        route(router, "/api/v1/usage/*", metering);
-        route(router, "/dashboard", metering);
-        route(router, "/dashboard/*", metering);
-        route(router, "/dashboard-assets/*", metering);
-        route(router, "/webjars/*", metering);
+        routes(router, metering, "/api/v1/generation", "/api/v1/generations", "/api/v1/activity", "/api/v1/usage",
+                "/api/v1/usage/*", "/dashboard", "/dashboard/*", "/dashboard-assets/*", "/webjars/*");
         // anything else under the public prefix: the envelope, not an HTML page
         router.route("/api/v1/*").last().handler(ctx -> IngressFormat.envelope(ctx.response(), GatewayException.notFound(
                 "No such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     }
 
-    private void route(Router router, String path, String target) {
-        router.route(path).order(-5).handler(ctx -> proxy(ctx, target, null, null));
+    /** The paths a service owns, proxied to it as they are. */
+    private void routes(Router router, String target, String... paths) {
+        for (String path : paths) {
+            router.route(path).order(-5).handler(ctx -> proxy(ctx, target, null, null));
+        }
     }
 
     /** Proxies a management-key request with the key's account, after checking the key. */

@@ -61,9 +61,7 @@ public class AutoRouter {
             }
         }
         request.body().put("model", models.get(0));
-        return new CanonicalRequest(request.kind(), request.body(), List.copyOf(models), request.stream(),
-                request.provider(), request.promptTokenEstimate(), request.maxTokens(), request.usesTools(),
-                request.usesResponseFormat(), request.usedParameters());
+        return request.withModels(models);
     }
 
     private String pick(CatalogCache.Index index, Needs needs, boolean free) {

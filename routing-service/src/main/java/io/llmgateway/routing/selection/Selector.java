@@ -187,6 +187,9 @@ public class Selector {
         if (r.kind() == RequestKind.EMBEDDINGS && !ProviderAdapter.servesEmbeddings(c.protocol())) {
             return false;
         }
+        if (r.usesTools() && ProviderAdapter.asksOneToolCall(r.body()) && !ProviderAdapter.limitsToolCalls(c.protocol())) {
+            return false;
+        }
         if ("deny".equals(pref.dataCollection()) && (c.provider().trainsOnData() || c.provider().retainsPrompts())) {
             return false;
         }

@@ -27,6 +27,36 @@ public final class BadRequest {
                 Map.of("field", field, "reason", "unsupported"));
     }
 
+    /**
+     * A 400 naming the first field of {@code object} not among {@code known}: nothing a client sends is
+     * dropped unread. {@code path} is the object's own path ("" at the top level).
+     */
+    public static void onlyKnown(JsonNode object, java.util.Set<String> known, String path) {
+        for (java.util.Iterator<String> it = object.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (!known.contains(field)) {
+                String at = path.isEmpty() ? field : path + "." + field;
+                throw new GatewayException(400, "Unknown field '" + at + "': this gateway does not support it",
+                        Map.of("field", at));
+            }
+        }
+    }
+
+    /**
+     * An optional object field: null when absent, else the object, whose fields must be among
+     * {@code known}; a 400 naming the field when it is no object or carries an unknown field.
+     */
+    public static JsonNode object(JsonNode value, String field, java.util.Set<String> known) {
+        if (absent(value)) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw type(field, "an object");
+        }
+        onlyKnown(value, known, field);
+        return value;
+    }
+
     static boolean absent(JsonNode v) {
         return v == null || v.isNull();
     }

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.canonical.Answer;
-import io.llmgateway.routing.canonical.CanonicalRequest;
-import io.llmgateway.routing.canonical.IngressFormat;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamHead;
 import io.llmgateway.routing.canonical.StreamWriter;
 import io.llmgateway.routing.canonical.TokenUsage;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 
@@ -21,22 +19,21 @@ import java.math.BigDecimal;
  * the gateway's ids, model and usage added.
  */
 @Singleton
-public class ChatFormat implements IngressFormat {
+public class ChatFormat extends ChatBodyFormat {
 
-    protected final ChatRequestParser parser;
-
+    @Inject
     public ChatFormat(ChatRequestParser parser) {
-        this.parser = parser;
+        this("chat", parser);
     }
 
-    @Override
-    public String operation() {
-        return "chat";
+    protected ChatFormat(String operation, ChatRequestParser parser) {
+        super(operation, parser);
     }
 
+    /** The canonical form is this format's own. */
     @Override
-    public CanonicalRequest parse(Buffer body, MultiMap headers) {
-        return parser.canonical(ChatRequestParser.readObject(body));
+    protected ObjectNode toChat(ObjectNode request) {
+        return request;
     }
 
     /** Whether answers use the legacy completions shape ({@code text} instead of messages). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.ServedStreamWriter;
 import io.llmgateway.routing.canonical.StreamHead;
 import io.llmgateway.routing.canonical.StreamWriter;
 import io.llmgateway.routing.canonical.TokenUsage;
@@ -11,25 +12,16 @@ import io.vertx.core.buffer.Buffer;
 import java.math.BigDecimal;
 
 /** Chat (and legacy completions) chunks: {@code data: {chunk}} events ending in {@code data: [DONE]}. */
-final class ChatStreamWriter implements StreamWriter {
+final class ChatStreamWriter extends ServedStreamWriter {
 
     private static final String DONE = "data: [DONE]\n\n";
 
-    private final StreamHead head;
     private final boolean legacy;
-    private String provider;
-    private String model;
     private String fingerprint;
 
     ChatStreamWriter(StreamHead head, boolean legacy) {
-        this.head = head;
+        super(head);
         this.legacy = legacy;
-    }
-
-    @Override
-    public void begin(String provider, String model) {
-        this.provider = provider;
-        this.model = model;
     }
 
     @Override
@@ -43,7 +35,7 @@ final class ChatStreamWriter implements StreamWriter {
         ObjectNode chunk = Json.object();
         chunk.put("id", head.generationId());
         chunk.put("provider", provider);
-        chunk.put("model", model);
+        chunk.put("model", model());
         chunk.put("object", legacy ? "text_completion" : "chat.completion.chunk");
         chunk.put("created", head.created());
         if (fingerprint != null) {

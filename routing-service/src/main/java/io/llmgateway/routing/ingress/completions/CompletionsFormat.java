@@ -1,11 +1,8 @@
 package io.llmgateway.routing.ingress.completions;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.ingress.chat.ChatFormat;
 import io.llmgateway.routing.ingress.chat.ChatRequestParser;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
@@ -19,19 +16,13 @@ import jakarta.inject.Singleton;
 public class CompletionsFormat extends ChatFormat {
 
     public CompletionsFormat(ChatRequestParser parser) {
-        super(parser);
+        super("text_completion", parser);
     }
 
     @Override
-    public String operation() {
-        return "text_completion";
-    }
-
-    @Override
-    public CanonicalRequest parse(Buffer body, MultiMap headers) {
-        ObjectNode json = ChatRequestParser.readObject(body);
-        ChatRequestParser.promptToMessages(json);
-        return parser.canonical(json);
+    protected ObjectNode toChat(ObjectNode request) {
+        ChatRequestParser.promptToMessages(request);
+        return request;
     }
 
     @Override

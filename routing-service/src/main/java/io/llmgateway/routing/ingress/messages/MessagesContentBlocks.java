@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
-import java.util.Iterator;
+import io.llmgateway.routing.ingress.chat.BadRequest;
 import java.util.Set;
 
 /**
@@ -16,15 +16,16 @@ import java.util.Set;
  */
 final class MessagesContentBlocks {
 
-    /** Block type -> the fields it may carry (besides {@code type}). */
+    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
+    /** Block type -> the fields it may carry. */
     private static final java.util.Map<String, Set<String>> BLOCK_FIELDS = java.util.Map.of(
-            "text", Set.of("text", "cache_control", "citations"),
-            "image", Set.of("source", "cache_control"),
-            "document", Set.of("source", "title", "context", "citations", "cache_control"),
-            "tool_use", Set.of("id", "name", "input", "cache_control"),
-            "tool_result", Set.of("tool_use_id", "content", "is_error", "cache_control"),
-            "thinking", Set.of("thinking", "signature"),
-            "redacted_thinking", Set.of("data"));
+            "text", Set.of("type", "text", "cache_control", "citations"),
+            "image", Set.of("type", "source", "cache_control"),
+            "document", Set.of("type", "source", "title", "context", "citations", "cache_control"),
+            "tool_use", Set.of("type", "id", "name", "input", "cache_control"),
+            "tool_result", Set.of("type", "tool_use_id", "content", "is_error", "cache_control"),
+            "thinking", Set.of("type", "thinking", "signature"),
+            "redacted_thinking", Set.of("type", "data"));
     private static final Set<String> USER_BLOCKS = Set.of("text", "image", "document", "tool_result");
     private static final Set<String> ASSISTANT_BLOCKS = Set.of("text", "tool_use", "thinking", "redacted_thinking");
 
@@ -35,12 +36,7 @@ final class MessagesContentBlocks {
         if (!m.isObject()) {
             throw GatewayException.badRequest("Wrong type for '" + path + "': expected an object");
         }
-        for (Iterator<String> it = m.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            if (!field.equals("role") && !field.equals("content")) {
-                throw GatewayException.badRequest("Unknown field '" + path + "." + field + "'");
-            }
-        }
+        BadRequest.onlyKnown(m, MESSAGE_FIELDS, path);
         String role = Json.text(m, "role");
         if (!"user".equals(role) && !"assistant".equals(role)) {
             throw GatewayException.badRequest("'" + path + ".role' must be user or assistant");
@@ -101,19 +97,12 @@ final class MessagesContentBlocks {
                     }
                     call.putObject("function").put("name", MessagesRequestTranslator.string(block, "name", at, true))
                             .put("arguments", input.toString());
+                    cacheControl(block, at, call);
                 }
-                case "thinking" -> {
-                    ObjectNode text = reasoning.addObject().put("type", "reasoning.text")
-                            .put("text", MessagesRequestTranslator.string(block, "thinking", at, true));
-                    String signature = MessagesRequestTranslator.string(block, "signature", at, false);
-                    if (signature != null) {
-                        text.put("signature", signature);
-                    }
-                    text.put("format", MessagesRequestTranslator.REASONING_FORMAT).put("index", detail);
-                }
-                case "redacted_thinking" -> reasoning.addObject().put("type", "reasoning.encrypted")
-                        .put("data", MessagesRequestTranslator.string(block, "data", at, true)).put("format", MessagesRequestTranslator.REASONING_FORMAT)
-                        .put("index", detail);
+                case "thinking" -> ThinkingBlocks.fromThinking(MessagesRequestTranslator.string(block, "thinking", at, true),
+                        MessagesRequestTranslator.string(block, "signature", at, false), detail, at, reasoning);
+                case "redacted_thinking" -> ThinkingBlocks.fromRedacted(
+                        MessagesRequestTranslator.string(block, "data", at, true), detail, at, reasoning);
                 default -> parts.add(textPart(block, at));
             }
         }
@@ -181,13 +170,7 @@ final class MessagesContentBlocks {
             throw GatewayException.badRequest("Unsupported block type '" + type + "' at '" + at + "': expected one of "
                     + new java.util.TreeSet<>(allowed));
         }
-        Set<String> fields = BLOCK_FIELDS.get(type);
-        for (Iterator<String> it = block.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            if (!field.equals("type") && !fields.contains(field)) {
-                throw GatewayException.badRequest("Unknown field '" + at + "." + field + "' in a " + type + " block");
-            }
-        }
+        BadRequest.onlyKnown(block, BLOCK_FIELDS.get(type), at);
         JsonNode citations = block.get("citations");
         if (citations != null && !citations.isNull() && !(citations.isArray() && citations.isEmpty())
                 && !(citations.isObject() && !citations.path("enabled").asBoolean())) {
@@ -273,7 +256,8 @@ final class MessagesContentBlocks {
         return source;
     }
 
-    private static void cacheControl(JsonNode block, String at, ObjectNode part) {
+    /** A block's cache_control, kept on what carries it in the chat form (a part, a tool, a tool call). */
+    static void cacheControl(JsonNode block, String at, ObjectNode part) {
         JsonNode cache = block.get("cache_control");
         if (cache == null || cache.isNull()) {
             return;

@@ -11,8 +11,8 @@ import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamHead;
 import io.llmgateway.routing.canonical.StreamWriter;
 import io.llmgateway.routing.canonical.TokenUsage;
+import io.llmgateway.routing.ingress.chat.ChatBodyFormat;
 import io.llmgateway.routing.ingress.chat.ChatRequestParser;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Singleton;
@@ -24,22 +24,15 @@ import java.math.BigDecimal;
  * errors go out in Anthropic's shapes. The message id is the generation id, as in X-Generation-Id.
  */
 @Singleton
-public class MessagesFormat implements IngressFormat {
-
-    private final ChatRequestParser parser;
+public class MessagesFormat extends ChatBodyFormat {
 
     public MessagesFormat(ChatRequestParser parser) {
-        this.parser = parser;
+        super("messages", parser);
     }
 
     @Override
-    public String operation() {
-        return "messages";
-    }
-
-    @Override
-    public CanonicalRequest parse(Buffer body, MultiMap headers) {
-        return parser.canonical(MessagesRequestTranslator.toChat(ChatRequestParser.readObject(body), false));
+    protected ObjectNode toChat(ObjectNode request) {
+        return MessagesRequestTranslator.toChat(request, false);
     }
 
     /** count_tokens: the same translation, without {@code max_tokens} required. */
@@ -81,13 +74,11 @@ public class MessagesFormat implements IngressFormat {
         JsonNode details = message.get("reasoning_details");
         if (details != null && details.isArray() && !details.isEmpty()) {
             for (JsonNode d : details) {
-                switch (d.path("type").asText()) {
-                    case "reasoning.encrypted" -> content.addObject().put("type", "redacted_thinking")
-                            .put("data", Json.text(d, "data"));
-                    case "reasoning.text", "reasoning.summary" -> content.addObject().put("type", "thinking")
-                            .put("thinking", d.path(d.has("text") ? "text" : "summary").asText(""))
-                            .put("signature", d.path("signature").asText(""));
-                    default -> { }
+                if (ThinkingBlocks.encrypted(d)) {
+                    content.addObject().put("type", "redacted_thinking").put("data", ThinkingBlocks.data(d));
+                } else {
+                    content.addObject().put("type", "thinking").put("thinking", ThinkingBlocks.text(d))
+                            .put("signature", ThinkingBlocks.signature(d));
                 }
             }
             return;
@@ -134,14 +125,14 @@ public class MessagesFormat implements IngressFormat {
     }
 
     /**
-     * Anthropic's usage: {@code input_tokens} excludes cache reads, as Anthropic counts them; cache
-     * writes are not tracked by the gateway (0). Our {@code cost} rides along as an extra field.
+     * Anthropic's usage: {@code input_tokens} excludes cache reads and writes, as Anthropic counts
+     * them. Our {@code cost} rides along as an extra field.
      */
     static ObjectNode usage(TokenUsage u, BigDecimal cost) {
         ObjectNode usage = Json.object();
-        usage.put("input_tokens", Math.max(0, u.prompt - u.cached));
+        usage.put("input_tokens", Math.max(0, u.prompt - u.cached - u.cacheWrite));
         usage.put("output_tokens", u.completion);
-        usage.put("cache_creation_input_tokens", 0);
+        usage.put("cache_creation_input_tokens", u.cacheWrite);
         usage.put("cache_read_input_tokens", u.cached);
         if (cost != null) {
             usage.put("cost", cost);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
-import java.util.Iterator;
+import io.llmgateway.routing.ingress.chat.BadRequest;
 import java.util.Set;
 
 /**
@@ -18,7 +18,7 @@ final class MessagesRequestTranslator {
 
     private static final Set<String> TOP_LEVEL = Set.of("model", "messages", "system", "max_tokens", "metadata",
             "stop_sequences", "stream", "temperature", "top_p", "top_k", "thinking", "tools", "tool_choice",
-            "models", "provider", "preset");
+            "models", "provider", "preset", "service_tier", "context_management");
     /** What Anthropic answers for reasoning_details of its own models (OpenRouter's format name). */
     static final String REASONING_FORMAT = "anthropic-claude-v1";
 
@@ -30,12 +30,7 @@ final class MessagesRequestTranslator {
      * {@code max_tokens} is not required.
      */
     static ObjectNode toChat(ObjectNode in, boolean countOnly) {
-        for (Iterator<String> it = in.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            if (!TOP_LEVEL.contains(field)) {
-                throw GatewayException.badRequest("Unknown field '" + field + "': this gateway does not support it");
-            }
-        }
+        BadRequest.onlyKnown(in, TOP_LEVEL, "");
         ObjectNode out = Json.object();
         copy(in, out, "model");
         copy(in, out, "models");
@@ -53,7 +48,39 @@ final class MessagesRequestTranslator {
         }
         parameters(in, out, countOnly);
         tools(in, out);
+        serviceTier(in.get("service_tier"), out);
+        contextManagement(in.get("context_management"));
         return out;
+    }
+
+    /**
+     * Anthropic's {@code service_tier}: {@code standard_only}, and {@code auto} (priority capacity when
+     * the account has bought some, else standard), are both the standard tier every endpoint here
+     * serves and the catalog prices; they go on as OpenAI's {@code default} / {@code auto}.
+     */
+    private static void serviceTier(JsonNode tier, ObjectNode out) {
+        if (tier == null || tier.isNull()) {
+            return;
+        }
+        switch (tier.asText("")) {
+            case "auto" -> out.put("service_tier", "auto");
+            case "standard_only" -> out.put("service_tier", "default");
+            default -> throw BadRequest.unsupported("service_tier", "expected auto or standard_only");
+        }
+    }
+
+    /**
+     * {@code context_management} asks Anthropic to edit the context server-side (clear old tool
+     * results or thinking once the prompt grows). The gateway does not apply such edits for the other
+     * protocols, so a request with edits is refused rather than sent on unedited; none is fine.
+     */
+    private static void contextManagement(JsonNode value) {
+        JsonNode management = BadRequest.object(value, "context_management", Set.of("edits"));
+        JsonNode edits = management == null ? null : management.get("edits");
+        if (edits != null && !edits.isNull() && !(edits.isArray() && edits.isEmpty())) {
+            throw BadRequest.unsupported("context_management", "server-side context edits (clearing tool results or"
+                    + " thinking) are not applied by this gateway; trim the conversation client-side");
+        }
     }
 
     // ---------------------------------------------------------------- messages
@@ -122,17 +149,8 @@ final class MessagesRequestTranslator {
             }
         }
         thinking(in.get("thinking"), out);
-        JsonNode metadata = in.get("metadata");
-        if (metadata != null && !metadata.isNull()) {
-            if (!metadata.isObject()) {
-                throw GatewayException.badRequest("Wrong type for 'metadata': expected an object");
-            }
-            for (Iterator<String> it = metadata.fieldNames(); it.hasNext();) {
-                String field = it.next();
-                if (!field.equals("user_id")) {
-                    throw GatewayException.badRequest("Unknown field 'metadata." + field + "'");
-                }
-            }
+        JsonNode metadata = BadRequest.object(in.get("metadata"), "metadata", Set.of("user_id"));
+        if (metadata != null) {
             String user = string(metadata, "user_id", "metadata", false);
             if (user != null) {
                 out.put("user", user);
@@ -140,12 +158,10 @@ final class MessagesRequestTranslator {
         }
     }
 
-    private static void thinking(JsonNode thinking, ObjectNode out) {
-        if (thinking == null || thinking.isNull()) {
+    private static void thinking(JsonNode value, ObjectNode out) {
+        JsonNode thinking = BadRequest.object(value, "thinking", Set.of("type", "budget_tokens"));
+        if (thinking == null) {
             return;
-        }
-        if (!thinking.isObject()) {
-            throw GatewayException.badRequest("Wrong type for 'thinking': expected an object");
         }
         String type = string(thinking, "type", "thinking", true);
         switch (type) {
@@ -176,18 +192,10 @@ final class MessagesRequestTranslator {
                 out.set("tools", functions);
             }
         }
-        JsonNode choice = in.get("tool_choice");
-        if (choice == null || choice.isNull()) {
+        JsonNode choice = BadRequest.object(in.get("tool_choice"), "tool_choice",
+                Set.of("type", "name", "disable_parallel_tool_use"));
+        if (choice == null) {
             return;
-        }
-        if (!choice.isObject()) {
-            throw GatewayException.badRequest("Wrong type for 'tool_choice': expected an object");
-        }
-        for (Iterator<String> it = choice.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            if (!Set.of("type", "name", "disable_parallel_tool_use").contains(field)) {
-                throw GatewayException.badRequest("Unknown field 'tool_choice." + field + "'");
-            }
         }
         String type = string(choice, "type", "tool_choice", true);
         switch (type) {
@@ -220,12 +228,7 @@ final class MessagesRequestTranslator {
             throw GatewayException.badRequest("Unsupported tool type '" + type + "' at '" + at
                     + "': only client tools (name, description, input_schema) are supported");
         }
-        for (Iterator<String> it = tool.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            if (!Set.of("type", "name", "description", "input_schema", "cache_control").contains(field)) {
-                throw GatewayException.badRequest("Unknown field '" + at + "." + field + "'");
-            }
-        }
+        BadRequest.onlyKnown(tool, Set.of("type", "name", "description", "input_schema", "cache_control"), at);
         JsonNode schema = tool.get("input_schema");
         if (schema == null || !schema.isObject()) {
             throw GatewayException.badRequest("Wrong type for '" + at + ".input_schema': expected an object");
@@ -238,6 +241,7 @@ final class MessagesRequestTranslator {
         function.set("parameters", schema);
         ObjectNode out = Json.object().put("type", "function");
         out.set("function", function);
+        MessagesContentBlocks.cacheControl(tool, at, out);
         return out;
     }
 

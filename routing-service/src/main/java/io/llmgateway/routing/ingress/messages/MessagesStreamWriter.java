@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.ReasoningMerge;
+import io.llmgateway.routing.canonical.ServedStreamWriter;
 import io.llmgateway.routing.canonical.StreamHead;
 import io.llmgateway.routing.canonical.StreamWriter;
 import io.llmgateway.routing.canonical.TokenUsage;
@@ -19,13 +21,10 @@ import java.util.Map;
  * provider answered), then {@code message_delta} with the stop reason and usage and {@code message_stop};
  * a failure after the start is one {@code error} event.
  */
-final class MessagesStreamWriter implements StreamWriter {
+final class MessagesStreamWriter extends ServedStreamWriter {
 
     private static final Buffer PING = Buffer.buffer("event: ping\ndata: {\"type\":\"ping\"}\n\n");
 
-    private final StreamHead head;
-    private String model;
-    private String provider;
     private boolean started;
     private boolean pinged;
     /** Index of the open block (-1: none) and what it holds: thinking, text or tool_use. */
@@ -36,20 +35,12 @@ final class MessagesStreamWriter implements StreamWriter {
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
     private String finish;
     private String nativeFinish;
+    private final ReasoningMerge entries = new ReasoningMerge();
+    /** The merged entry the open thinking block shows, if it shows one. */
+    private ObjectNode thinking;
 
     MessagesStreamWriter(StreamHead head) {
-        this.head = head;
-    }
-
-    @Override
-    public void begin(String provider, String model) {
-        this.provider = provider;
-        this.model = model;
-    }
-
-    @Override
-    public void meta(String upstreamId, String systemFingerprint) {
-        // the message id is the generation id; the provider's own id is on the generation record
+        super(head);
     }
 
     @Override
@@ -63,7 +54,7 @@ final class MessagesStreamWriter implements StreamWriter {
         }
         started = true;
         ObjectNode message = Json.object().put("id", head.generationId()).put("type", "message").put("role", "assistant")
-                .put("model", model == null ? head.requestedModel() : model);
+                .put("model", model());
         if (provider != null) {
             message.put("provider", provider);
         }
@@ -90,7 +81,7 @@ final class MessagesStreamWriter implements StreamWriter {
         } else {
             String reasoning = Json.text(delta, "reasoning");
             if (reasoning != null && !reasoning.isEmpty()) {
-                open(out, "thinking", Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
+                openThinking(out);
                 blockDelta(out, Json.object().put("type", "thinking_delta").put("thinking", reasoning));
             }
         }
@@ -108,27 +99,41 @@ final class MessagesStreamWriter implements StreamWriter {
         }
     }
 
+    /**
+     * Entries merged by index: one thinking block per text entry (its signature, arriving in a later
+     * delta, as its {@code signature_delta}; another provider's entry sealed into the signature when
+     * the block closes), one redacted_thinking block per encrypted entry.
+     */
     private void reasoningDetails(Buffer out, JsonNode details) {
         for (JsonNode d : details) {
-            String type = Json.text(d, "type");
-            if ("reasoning.encrypted".equals(type)) {
+            ObjectNode merged = entries.add(d);
+            if (ThinkingBlocks.encrypted(merged)) {
                 close(out);
                 open(out, "redacted_thinking", Json.object().put("type", "redacted_thinking")
-                        .put("data", Json.text(d, "data")));
+                        .put("data", ThinkingBlocks.data(merged)));
                 close(out);
                 continue;
             }
+            int index = merged.get("index").asInt();
+            // a block opened by plain reasoning text takes the entry that follows it (its signature)
+            if (!"thinking".equals(kind) || (thinking != null && thinking.get("index").asInt() != index)) {
+                close(out);
+                openThinking(out);
+            }
+            thinking = merged;
             String text = d.has("text") ? Json.text(d, "text") : Json.text(d, "summary");
             if (text != null && !text.isEmpty()) {
-                open(out, "thinking", Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
                 blockDelta(out, Json.object().put("type", "thinking_delta").put("thinking", text));
             }
             String signature = Json.text(d, "signature");
-            if (signature != null && !signature.isEmpty()) {
-                open(out, "thinking", Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
+            if (signature != null && !signature.isEmpty() && ThinkingBlocks.anthropic(merged)) {
                 blockDelta(out, Json.object().put("type", "signature_delta").put("signature", signature));
             }
         }
+    }
+
+    private void openThinking(Buffer out) {
+        open(out, "thinking", Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
     }
 
     private void toolCall(Buffer out, JsonNode call) {
@@ -178,6 +183,10 @@ final class MessagesStreamWriter implements StreamWriter {
         if (block < 0) {
             return;
         }
+        if ("thinking".equals(kind) && thinking != null && !ThinkingBlocks.anthropic(thinking)) {
+            blockDelta(out, Json.object().put("type", "signature_delta").put("signature", ThinkingBlocks.signature(thinking)));
+        }
+        thinking = null;
         StreamWriter.event(out, "content_block_stop", Json.object().put("type", "content_block_stop").put("index", block));
         block = -1;
         kind = null;

@@ -1,8 +1,10 @@
 package io.llmgateway.routing.ingress.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.SealedReasoning;
 import io.llmgateway.routing.canonical.TokenUsage;
 import java.math.BigDecimal;
 
@@ -128,12 +130,19 @@ final class ResponseObjects {
         return Json.object().put("type", "summary_text").put("text", text);
     }
 
-    static ObjectNode reasoningItem(String id, String text) {
+    /**
+     * A reasoning item: its text as the summary, and the canonical reasoning entries (signatures,
+     * encrypted reasoning) sealed as its {@code encrypted_content}, which the next turn sends back.
+     */
+    static ObjectNode reasoningItem(String id, String text, ArrayNode details) {
         ObjectNode item = Json.object().put("type", "reasoning").put("id", id);
         if (text == null) {
             item.putArray("summary");
         } else {
             item.putArray("summary").add(summaryPart(text));
+        }
+        if (details != null && !details.isEmpty()) {
+            item.put("encrypted_content", SealedReasoning.seal(details));
         }
         return item;
     }

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.canonical.Answer;
-import io.llmgateway.routing.canonical.CanonicalRequest;
-import io.llmgateway.routing.canonical.IngressFormat;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamHead;
 import io.llmgateway.routing.canonical.StreamWriter;
+import io.llmgateway.routing.ingress.chat.ChatBodyFormat;
 import io.llmgateway.routing.ingress.chat.ChatRequestParser;
-import io.llmgateway.routing.ingress.responses.ResponsesRequestTranslator.ResponsesBody;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Singleton;
 
@@ -23,22 +20,20 @@ import jakarta.inject.Singleton;
  * OpenRouter's envelope, as on every other route.
  */
 @Singleton
-public class ResponsesFormat implements IngressFormat {
-
-    private final ChatRequestParser parser;
+public class ResponsesFormat extends ChatBodyFormat {
 
     public ResponsesFormat(ChatRequestParser parser) {
-        this.parser = parser;
+        super("responses", parser);
     }
 
     @Override
-    public String operation() {
-        return "responses";
+    protected ObjectNode toChat(ObjectNode request) {
+        return ResponsesRequestTranslator.toChat(request);
     }
 
     @Override
-    public CanonicalRequest parse(Buffer body, MultiMap headers) {
-        return parser.canonical(ResponsesRequestTranslator.toChat(ChatRequestParser.readObject(body)));
+    protected ObjectNode echo(ObjectNode request) {
+        return ResponsesRequestTranslator.echo(request);
     }
 
     @Override
@@ -75,23 +70,14 @@ public class ResponsesFormat implements IngressFormat {
         return Json.buffer(response);
     }
 
-    /** The reasoning item of an answer: its reasoning text as the summary, and any encrypted reasoning. */
+    /** The reasoning item of an answer: its reasoning text as the summary, its reasoning entries sealed. */
     private static ObjectNode reasoningItem(JsonNode message, String id) {
         String text = Json.text(message, "reasoning");
-        String encrypted = null;
-        for (JsonNode detail : message.path("reasoning_details")) {
-            if ("reasoning.encrypted".equals(Json.text(detail, "type")) && detail.hasNonNull("data")) {
-                encrypted = detail.get("data").asText();
-            }
-        }
-        if ((text == null || text.isEmpty()) && encrypted == null) {
+        ArrayNode details = message.get("reasoning_details") instanceof ArrayNode a && !a.isEmpty() ? a : null;
+        if ((text == null || text.isEmpty()) && details == null) {
             return null;
         }
-        ObjectNode item = ResponseObjects.reasoningItem(id, text == null || text.isEmpty() ? null : text);
-        if (encrypted != null) {
-            item.put("encrypted_content", encrypted);
-        }
-        return item;
+        return ResponseObjects.reasoningItem(id, text == null || text.isEmpty() ? null : text, details);
     }
 
     @Override
@@ -99,8 +85,8 @@ public class ResponsesFormat implements IngressFormat {
         return new ResponsesStreamWriter(head, echo(head));
     }
 
-    /** The request's settings the response repeats, carried by its canonical body. */
+    /** The request's settings the response repeats. */
     static ObjectNode echo(StreamHead head) {
-        return head.request().body() instanceof ResponsesBody body ? body.echo : Json.object();
+        return head.request().echo();
     }
 }

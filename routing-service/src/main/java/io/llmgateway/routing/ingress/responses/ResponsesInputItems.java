@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.SealedReasoning;
 import java.util.Set;
 
 /**
@@ -254,6 +255,10 @@ final class ResponsesInputItems {
      * text, its encrypted content. An item that carries none of them has nothing to keep.
      */
     private static ArrayNode reasoningDetails(JsonNode item, String where) {
+        JsonNode sealed = item.get("encrypted_content");
+        if (sealed != null && sealed.isTextual() && SealedReasoning.sealed(sealed.asText())) {
+            return SealedReasoning.unseal(sealed.asText(), where + ".encrypted_content"); // the whole entries
+        }
         ArrayNode details = Json.NODES.arrayNode();
         String id = Json.text(item, "id");
         reasoningParts(item, where, "summary", "summary_text", id, details);

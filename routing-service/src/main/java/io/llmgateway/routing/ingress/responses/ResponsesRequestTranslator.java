@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
-import java.util.Iterator;
+import io.llmgateway.routing.ingress.chat.BadRequest;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,23 +21,19 @@ final class ResponsesRequestTranslator {
 
     private static final String STATELESS = " needs stored state, and this gateway is stateless (it stores no responses):"
             + " send the whole conversation in 'input' instead";
-    /** Fields copied to the canonical body under the same name ({@code preset}: the account's presets, as on chat). */
+    /**
+     * Fields copied to the canonical body under the same name ({@code preset}: the account's presets,
+     * as on chat; {@code prompt_cache_key} and {@code safety_identifier} reach OpenAI-compatible
+     * endpoints as chat's unknown fields do).
+     */
     private static final Set<String> SAME = Set.of("model", "models", "provider", "preset", "usage", "user", "stream",
-            "temperature", "top_p", "top_k", "frequency_penalty", "presence_penalty", "parallel_tool_calls");
-    /** Fields translated below, or only checked (the stateful ones) and echoed. */
+            "temperature", "top_p", "top_k", "frequency_penalty", "presence_penalty", "parallel_tool_calls",
+            "prompt_cache_key", "safety_identifier");
+    /** Fields translated below, or only checked (the stateful ones, {@link ResponsesOptions}) and echoed. */
     private static final Set<String> TRANSLATED = Set.of("input", "instructions", "tools", "tool_choice",
             "max_output_tokens", "reasoning", "text", "metadata", "store", "previous_response_id", "conversation",
-            "background", "prompt");
-    /**
-     * Accepted and not forwarded, since they change nothing the gateway does: {@code include} (no
-     * encrypted reasoning or logprobs are produced), {@code truncation} (a prompt too long for every
-     * endpoint is a 400 either way), {@code service_tier}, {@code prompt_cache_key},
-     * {@code safety_identifier}, {@code max_tool_calls} (only built-in tools use it),
-     * {@code stream_options}.
-     */
-    private static final Set<String> IGNORED = Set.of("include", "truncation", "service_tier", "prompt_cache_key",
-            "safety_identifier", "max_tool_calls", "stream_options");
-    private static final Set<String> KNOWN = java.util.stream.Stream.of(SAME, TRANSLATED, IGNORED)
+            "background", "prompt", "include", "truncation", "service_tier", "max_tool_calls", "stream_options");
+    private static final Set<String> KNOWN = java.util.stream.Stream.of(SAME, TRANSLATED)
             .flatMap(Set::stream).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> TEXT_FORMAT_FIELDS = Set.of("format", "verbosity");
     private static final Set<String> REASONING_FIELDS = Set.of("effort", "summary", "generate_summary", "max_tokens",
@@ -46,11 +42,11 @@ final class ResponsesRequestTranslator {
     private ResponsesRequestTranslator() {
     }
 
-    /** The canonical chat body of {@code request}, carrying what the answer echoes back. */
-    static ResponsesBody toChat(ObjectNode request) {
-        onlyKnown(request, KNOWN, "");
+    /** The canonical chat body of {@code request}. */
+    static ObjectNode toChat(ObjectNode request) {
+        BadRequest.onlyKnown(request, KNOWN, "");
         refuseStateful(request);
-        ResponsesBody chat = new ResponsesBody();
+        ObjectNode chat = Json.object();
         SAME.forEach(f -> {
             if (request.has(f) && !request.get(f).isNull()) {
                 chat.set(f, request.get(f));
@@ -79,22 +75,12 @@ final class ResponsesRequestTranslator {
         }
         reasoning(request.get("reasoning"), chat);
         text(request.get("text"), chat);
+        ResponsesOptions.apply(request, chat);
         JsonNode metadata = request.get("metadata");
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
             throw GatewayException.badRequest("Wrong type for 'metadata': expected an object of strings");
         }
-        chat.echo = echo(request);
         return chat;
-    }
-
-    /** A 400 naming the first field of {@code object} this gateway does not know. */
-    static void onlyKnown(JsonNode object, Set<String> known, String prefix) {
-        for (Iterator<String> it = object.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            if (!known.contains(field)) {
-                throw GatewayException.badRequest("Unknown field '" + prefix + field + "' in a Responses request");
-            }
-        }
     }
 
     private static void refuseStateful(ObjectNode request) {
@@ -176,14 +162,11 @@ final class ResponsesRequestTranslator {
      * the canonical {@code reasoning}; {@code summary} is accepted and echoed: whatever reasoning the
      * provider returns is reported as the reasoning item's summary text, whichever value was asked.
      */
-    private static void reasoning(JsonNode reasoning, ObjectNode chat) {
-        if (reasoning == null || reasoning.isNull()) {
+    private static void reasoning(JsonNode value, ObjectNode chat) {
+        JsonNode reasoning = BadRequest.object(value, "reasoning", REASONING_FIELDS);
+        if (reasoning == null) {
             return;
         }
-        if (!reasoning.isObject()) {
-            throw GatewayException.badRequest("Wrong type for 'reasoning': expected an object");
-        }
-        onlyKnown(reasoning, REASONING_FIELDS, "reasoning.");
         ObjectNode out = Json.object();
         for (Map.Entry<String, JsonNode> f : reasoning.properties()) {
             if (!f.getValue().isNull() && !f.getKey().equals("summary") && !f.getKey().equals("generate_summary")) {
@@ -199,14 +182,11 @@ final class ResponsesRequestTranslator {
         }
     }
 
-    private static void text(JsonNode text, ObjectNode chat) {
-        if (text == null || text.isNull()) {
+    private static void text(JsonNode value, ObjectNode chat) {
+        JsonNode text = BadRequest.object(value, "text", TEXT_FORMAT_FIELDS);
+        if (text == null) {
             return;
         }
-        if (!text.isObject()) {
-            throw GatewayException.badRequest("Wrong type for 'text': expected an object");
-        }
-        onlyKnown(text, TEXT_FORMAT_FIELDS, "text.");
         if (text.hasNonNull("verbosity")) {
             chat.set("verbosity", text.get("verbosity"));
         }
@@ -243,7 +223,7 @@ final class ResponsesRequestTranslator {
     // ---------------------------------------------------------------- echo
 
     /** The request's own settings as the response object repeats them (nulls where not given). */
-    private static ObjectNode echo(ObjectNode request) {
+    static ObjectNode echo(ObjectNode request) {
         ObjectNode echo = Json.object();
         echo.set("instructions", orNull(request, "instructions"));
         echo.set("max_output_tokens", orNull(request, "max_output_tokens"));
@@ -273,19 +253,5 @@ final class ResponsesRequestTranslator {
     private static JsonNode orNull(ObjectNode request, String field) {
         JsonNode v = request.get(field);
         return v == null ? Json.NODES.nullNode() : v;
-    }
-
-    /**
-     * The canonical body of a Responses request. It is an ordinary chat body to everything that
-     * reads it (adapters copy its fields, nothing serialises the extra one); the Responses settings
-     * the answer echoes ride along in a Java field, so they never reach a provider.
-     */
-    static final class ResponsesBody extends ObjectNode {
-        private static final long serialVersionUID = 1L;
-        transient ObjectNode echo = Json.object();
-
-        ResponsesBody() {
-            super(Json.NODES);
-        }
     }
 }

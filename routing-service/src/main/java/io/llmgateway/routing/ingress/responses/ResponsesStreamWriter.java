@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.routing.canonical.Json;
+import io.llmgateway.routing.canonical.ReasoningMerge;
+import io.llmgateway.routing.canonical.ServedStreamWriter;
 import io.llmgateway.routing.canonical.StreamHead;
 import io.llmgateway.routing.canonical.StreamWriter;
 import io.llmgateway.routing.canonical.TokenUsage;
@@ -29,13 +31,10 @@ import java.util.Map;
  * provider answered, after the keepalives began, with an {@code error} event then
  * {@code response.failed}.
  */
-final class ResponsesStreamWriter implements StreamWriter {
+final class ResponsesStreamWriter extends ServedStreamWriter {
 
-    private final StreamHead head;
     private final ObjectNode echo;
     private ObjectNode response;
-    private String provider;
-    private String model;
     private int sequence;
     /** The output items in order; each one's final form once closed. */
     private final List<Item> items = new ArrayList<>();
@@ -44,21 +43,12 @@ final class ResponsesStreamWriter implements StreamWriter {
     /** Function-call items by the canonical tool call index. */
     private final Map<Integer, Item> calls = new HashMap<>();
     private String finishReason;
+    /** Reasoning entries that arrived while the message streamed, for the next reasoning item. */
+    private ReasoningMerge pending = new ReasoningMerge();
 
     ResponsesStreamWriter(StreamHead head, ObjectNode echo) {
-        this.head = head;
+        super(head);
         this.echo = echo;
-    }
-
-    @Override
-    public void begin(String provider, String model) {
-        this.provider = provider;
-        this.model = model;
-    }
-
-    @Override
-    public void meta(String upstreamId, String systemFingerprint) {
-        // the response id is the generation id; the provider's own id is not shown
     }
 
     @Override
@@ -70,10 +60,16 @@ final class ResponsesStreamWriter implements StreamWriter {
         JsonNode reasoning = delta.get("reasoning");
         if (reasoning != null && reasoning.isTextual() && !reasoning.asText().isEmpty()) {
             Item item = ensure(out, Kind.REASONING);
+            if (!item.summaryOpened) {
+                item.summaryOpened = true;
+                event(out, "response.reasoning_summary_part.added", item.ref().put("summary_index", 0)
+                        .<ObjectNode>set("part", ResponseObjects.summaryPart("")));
+            }
             item.text.append(reasoning.asText());
             event(out, "response.reasoning_summary_text.delta", item.ref().put("summary_index", 0)
                     .put("delta", reasoning.asText()));
         }
+        reasoningDetails(out, delta.path("reasoning_details"), delta.has("tool_calls"));
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual() && !content.asText().isEmpty()) {
             Item item = ensure(out, Kind.MESSAGE);
@@ -94,10 +90,31 @@ final class ResponsesStreamWriter implements StreamWriter {
         }
     }
 
+    /**
+     * Reasoning entries, merged by index into the open reasoning item, whose {@code encrypted_content}
+     * carries them sealed when it closes. Entries arriving while the message streams (a Gemini
+     * signature on its text) wait for the next reasoning item, opened before a tool call, so that the
+     * item still precedes what it belongs to when the client sends the output back.
+     */
+    private void reasoningDetails(Buffer out, JsonNode details, boolean toolCallsFollow) {
+        if (!details.isArray() || details.isEmpty()) {
+            return;
+        }
+        if (open != null && open.kind == Kind.MESSAGE && !toolCallsFollow) {
+            details.forEach(pending::add);
+            return;
+        }
+        Item item = ensure(out, Kind.REASONING);
+        details.forEach(item.details::add);
+    }
+
     private void toolCall(Buffer out, int callIndex, JsonNode call) {
         Item item = calls.get(callIndex);
         JsonNode function = call.path("function");
         if (item == null) {
+            if (!pending.isEmpty()) {
+                ensure(out, Kind.REASONING);
+            }
             close(out);
             item = new Item(Kind.FUNCTION_CALL, items.size());
             String callId = Json.text(call, "id");
@@ -125,14 +142,15 @@ final class ResponsesStreamWriter implements StreamWriter {
         Item item = new Item(kind, items.size());
         items.add(item);
         open = item;
+        if (kind == Kind.REASONING) {
+            pending.all().forEach(item.details::add);
+            pending = new ReasoningMerge();
+        }
         event(out, "response.output_item.added", Json.object().put("output_index", item.index)
                 .<ObjectNode>set("item", item.json("in_progress")));
         if (kind == Kind.MESSAGE) {
             event(out, "response.content_part.added", item.ref().put("content_index", 0)
                     .<ObjectNode>set("part", ResponseObjects.outputTextPart("")));
-        } else {
-            event(out, "response.reasoning_summary_part.added", item.ref().put("summary_index", 0)
-                    .<ObjectNode>set("part", ResponseObjects.summaryPart("")));
         }
         return item;
     }
@@ -154,9 +172,12 @@ final class ResponsesStreamWriter implements StreamWriter {
                         .<ObjectNode>set("part", ResponseObjects.outputTextPart(text)));
             }
             case REASONING -> {
-                event(out, "response.reasoning_summary_text.done", item.ref().put("summary_index", 0).put("text", text));
-                event(out, "response.reasoning_summary_part.done", item.ref().put("summary_index", 0)
-                        .<ObjectNode>set("part", ResponseObjects.summaryPart(text)));
+                if (item.summaryOpened) {
+                    event(out, "response.reasoning_summary_text.done", item.ref().put("summary_index", 0)
+                            .put("text", text));
+                    event(out, "response.reasoning_summary_part.done", item.ref().put("summary_index", 0)
+                            .<ObjectNode>set("part", ResponseObjects.summaryPart(text)));
+                }
             }
             case FUNCTION_CALL -> event(out, "response.function_call_arguments.done",
                     item.ref().put("name", item.name).put("arguments", text));
@@ -164,6 +185,21 @@ final class ResponsesStreamWriter implements StreamWriter {
         item.closed = true;
         event(out, "response.output_item.done", Json.object().put("output_index", item.index)
                 .<ObjectNode>set("item", item.json(itemStatus())));
+    }
+
+    /**
+     * Entries still waiting at the end (a Gemini signature on the answer's text) join the last
+     * reasoning item of the final response. Without one they are not shown: a reasoning item after
+     * the message would make the client's next turn invalid, and Gemini does not require a text
+     * part's signature back (only a function call's).
+     */
+    private void keepPending() {
+        for (int i = items.size() - 1; i >= 0; i--) {
+            if (items.get(i).kind == Kind.REASONING) {
+                pending.all().forEach(items.get(i).details::add);
+                return;
+            }
+        }
     }
 
     private String itemStatus() {
@@ -175,8 +211,8 @@ final class ResponsesStreamWriter implements StreamWriter {
         if (response != null) {
             return;
         }
-        response = ResponseObjects.response(head.generationId(), head.created(), echo,
-                model == null ? head.requestedModel() : model, provider, "in_progress");
+        response = ResponseObjects.response(head.generationId(), head.created(), echo, model(), provider,
+                "in_progress");
         event(out, "response.created", Json.object().set("response", response.deepCopy()));
         event(out, "response.in_progress", Json.object().set("response", response.deepCopy()));
     }
@@ -193,6 +229,7 @@ final class ResponsesStreamWriter implements StreamWriter {
     public void done(Buffer out, TokenUsage usage, BigDecimal cost) {
         start(out);
         close(out);
+        keepPending();
         response.set("output", output());
         ResponseObjects.ending(response, finishReason);
         ResponseObjects.outputText(response);
@@ -247,6 +284,8 @@ final class ResponsesStreamWriter implements StreamWriter {
         String callId;
         String name;
         boolean closed;
+        boolean summaryOpened;
+        final ReasoningMerge details = new ReasoningMerge();
 
         Item(Kind kind, int index) {
             this.kind = kind;
@@ -264,7 +303,8 @@ final class ResponsesStreamWriter implements StreamWriter {
             boolean streaming = "in_progress".equals(status);
             return switch (kind) {
                 case MESSAGE -> ResponseObjects.messageItem(id, status, streaming ? null : text.toString());
-                case REASONING -> ResponseObjects.reasoningItem(id, streaming ? null : text.toString());
+                case REASONING -> ResponseObjects.reasoningItem(id, streaming || !summaryOpened ? null : text.toString(),
+                        streaming || details.isEmpty() ? null : details.all());
                 case FUNCTION_CALL -> ResponseObjects.functionCallItem(id, status, callId, name,
                         streaming ? "" : text.toString());
             };

@@ -31,12 +31,8 @@ public class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public UpstreamCall request(ObjectNode in, Candidate c, boolean stream, String credential) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("content-type", "application/json");
+        Map<String, String> headers = UpstreamCall.jsonHeaders("x-api-key", credential);
         headers.put("anthropic-version", "2023-06-01");
-        if (credential != null) {
-            headers.put("x-api-key", credential);
-        }
         return new UpstreamCall(OpenAiAdapter.trim(c.baseUrl()) + "/messages", headers,
                 Json.buffer(AnthropicRequest.body(in, c, stream)));
     }

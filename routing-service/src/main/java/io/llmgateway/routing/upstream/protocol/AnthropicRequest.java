@@ -59,6 +59,9 @@ final class AnthropicRequest {
                         .put("name", call.path("function").path("name").asText());
                 String args = call.path("function").path("arguments").asText("{}");
                 use.set("input", args.isBlank() ? Json.object() : Json.parse(args));
+                if (call.get("cache_control") instanceof ObjectNode cache) {
+                    use.set("cache_control", cache);
+                }
             }
             append(messages, assistant ? "assistant" : "user", blocks);
         }

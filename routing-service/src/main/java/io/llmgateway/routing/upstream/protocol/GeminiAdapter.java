@@ -11,7 +11,6 @@ import io.llmgateway.routing.selection.Candidate;
 import io.llmgateway.routing.usage.Tokens;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,12 +36,7 @@ public class GeminiAdapter implements ProviderAdapter {
     }
 
     private static Map<String, String> headers(String credential) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("content-type", "application/json");
-        if (credential != null) {
-            headers.put("x-goog-api-key", credential);
-        }
-        return headers;
+        return UpstreamCall.jsonHeaders("x-goog-api-key", credential);
     }
 
     /**
@@ -76,20 +70,8 @@ public class GeminiAdapter implements ProviderAdapter {
     /** Gemini reports no usage for embeddings: the gateway counts the input's tokens. */
     @Override
     public Completion embeddingsResponse(JsonNode body) {
-        JsonNode embeddings = body.get("embeddings");
-        if (embeddings == null || !embeddings.isArray()) {
-            throw new IllegalArgumentException("provider answer has no embeddings");
-        }
-        ArrayNode vectors = Json.NODES.arrayNode();
-        for (JsonNode e : embeddings) {
-            JsonNode values = e.get("values");
-            if (values == null || !values.isArray()) {
-                throw new IllegalArgumentException("embedding has no values");
-            }
-            int index = vectors.size();
-            vectors.addObject().put("index", index).set("embedding", values);
-        }
-        return new Completion(vectors, usage(body.get("usageMetadata")), null, null, null, null);
+        return new Completion(ProviderAdapter.vectors(body.get("embeddings"), "values"), usage(body.get("usageMetadata")),
+                null, null, null, null);
     }
 
     static String finish(String nat, boolean toolCalls) {
@@ -119,7 +101,9 @@ public class GeminiAdapter implements ProviderAdapter {
     /**
      * Translates one candidate's parts to an OpenAI message/delta: thoughts as {@code reasoning} and
      * {@code reasoning.text} details, thought signatures as {@code reasoning.encrypted} details (with
-     * the id of the tool call they came with); returns whether it held tool calls.
+     * the id of the tool call they came with); returns whether it held tool calls. {@code details}
+     * holds the next entry index and the index of the thought text being streamed (-1: none), so that
+     * consecutive thought parts, over many chunks, are one entry that clients merge by index.
      */
     private static boolean parts(JsonNode parts, ObjectNode target, int[] toolCounter, int[] details) {
         StringBuilder text = new StringBuilder();
@@ -141,10 +125,16 @@ public class GeminiAdapter implements ProviderAdapter {
                         .put("arguments", fc.has("args") ? fc.get("args").toString() : "{}");
             } else if (p.path("thought").asBoolean(false)) {
                 thought.append(p.path("text").asText());
+                if (details[1] < 0) {
+                    details[1] = details[0]++;
+                }
                 ReasoningDetails.add(target, ReasoningDetails.text(p.path("text").asText(), null, ReasoningDetails.GEMINI,
-                        details[0]++));
+                        details[1]));
             } else if (p.has("text")) {
                 text.append(p.get("text").asText());
+            }
+            if (signature != null || !p.path("thought").asBoolean(false)) {
+                details[1] = -1; // the next thought is a new entry
             }
             if (signature != null) {
                 ReasoningDetails.add(target, ReasoningDetails.encrypted(signature, callId, ReasoningDetails.GEMINI,
@@ -175,7 +165,7 @@ public class GeminiAdapter implements ProviderAdapter {
         int i = 0;
         for (JsonNode cand : candidates) {
             ObjectNode message = Json.object().put("role", "assistant");
-            boolean tools = parts(cand.path("content").path("parts"), message, null, new int[1]);
+            boolean tools = parts(cand.path("content").path("parts"), message, null, new int[] { 0, -1 });
             String nat = Json.text(cand, "finishReason");
             String f = finish(nat, tools);
             ObjectNode choice = choices.addObject().put("index", i++);
@@ -193,7 +183,7 @@ public class GeminiAdapter implements ProviderAdapter {
     @Override
     public StreamDecoder decoder(StreamSink sink) {
         int[] toolCounter = new int[1];
-        int[] details = new int[1];
+        int[] details = { 0, -1 };
         boolean[] sawTools = new boolean[1];
         return (event, data) -> {
             JsonNode e = Json.parse(data);

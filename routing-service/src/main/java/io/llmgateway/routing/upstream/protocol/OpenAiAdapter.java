@@ -9,7 +9,6 @@ import io.llmgateway.routing.canonical.StreamSink;
 import io.llmgateway.routing.canonical.TokenUsage;
 import io.llmgateway.routing.selection.Candidate;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,12 +59,7 @@ public class OpenAiAdapter implements ProviderAdapter {
     }
 
     private static Map<String, String> headers(String credential) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("content-type", "application/json");
-        if (credential != null) {
-            headers.put("authorization", "Bearer " + credential);
-        }
-        return headers;
+        return UpstreamCall.jsonHeaders("authorization", credential == null ? null : "Bearer " + credential);
     }
 
     @Override
@@ -143,20 +137,8 @@ public class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Completion embeddingsResponse(JsonNode body) {
-        JsonNode data = body.get("data");
-        if (data == null || !data.isArray()) {
-            throw new IllegalArgumentException("provider answer has no data");
-        }
-        ArrayNode vectors = Json.NODES.arrayNode();
-        for (JsonNode item : data) {
-            JsonNode embedding = item.get("embedding");
-            if (embedding == null || !embedding.isArray()) {
-                throw new IllegalArgumentException("embedding is not a float array");
-            }
-            int index = item.path("index").asInt(vectors.size());
-            vectors.addObject().put("index", index).set("embedding", embedding);
-        }
-        return new Completion(vectors, usage(body.get("usage")), Json.text(body, "id"), null, null, null);
+        return new Completion(ProviderAdapter.vectors(body.get("data"), "embedding"), usage(body.get("usage")),
+                Json.text(body, "id"), null, null, null);
     }
 
     @Override

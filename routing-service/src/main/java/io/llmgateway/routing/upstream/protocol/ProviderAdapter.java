@@ -1,8 +1,10 @@
 package io.llmgateway.routing.upstream.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.canonical.Completion;
+import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamSink;
 import io.llmgateway.routing.selection.Candidate;
 
@@ -39,6 +41,42 @@ public interface ProviderAdapter {
      */
     default Completion embeddingsResponse(JsonNode body) {
         throw new UnsupportedOperationException(name() + " has no embeddings call");
+    }
+
+    /**
+     * A provider's list of embeddings as the canonical choices ({@code {index, embedding}}), each
+     * vector read from {@code vectorField}, at its {@code index} when the provider gives one, else in
+     * list order. Throws {@link IllegalArgumentException} when the answer has no such list.
+     */
+    static ArrayNode vectors(JsonNode list, String vectorField) {
+        if (list == null || !list.isArray()) {
+            throw new IllegalArgumentException("provider answer has no embeddings");
+        }
+        ArrayNode vectors = Json.NODES.arrayNode();
+        for (JsonNode item : list) {
+            JsonNode vector = item.get(vectorField);
+            if (vector == null || !vector.isArray()) {
+                throw new IllegalArgumentException("embedding is not a float array");
+            }
+            int index = item.path("index").asInt(vectors.size()); // before the add: the list order when none is given
+            vectors.addObject().put("index", index).set("embedding", vector);
+        }
+        return vectors;
+    }
+
+    /** {@code parallel_tool_calls: false}: at most one tool call per answer. */
+    static boolean asksOneToolCall(JsonNode chatRequest) {
+        JsonNode parallel = chatRequest.get("parallel_tool_calls");
+        return parallel != null && parallel.isBoolean() && !parallel.asBoolean();
+    }
+
+    /**
+     * Whether the protocol can be told to make at most one tool call (OpenAI's
+     * {@code parallel_tool_calls}, Anthropic's {@code disable_parallel_tool_use}). Gemini has no such
+     * switch, so its endpoints are not selected for a request that asks for one call.
+     */
+    static boolean limitsToolCalls(String adapter) {
+        return !"gemini".equals(adapter);
     }
 
     /** Whether the catalog's protocol of that name has an embeddings call (endpoints of others are not selected). */

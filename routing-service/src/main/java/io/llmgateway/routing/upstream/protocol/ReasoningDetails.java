@@ -42,10 +42,19 @@ public final class ReasoningDetails {
         return d.put("format", format).put("index", index);
     }
 
-    /** Adds one entry to a message or delta's {@code reasoning_details}. */
+    /**
+     * Adds one entry to a message or delta's {@code reasoning_details}; text of the same index as the
+     * last entry (one thought over several parts) is appended to it, so one message holds merged entries.
+     */
     static void add(ObjectNode target, ObjectNode detail) {
-        JsonNode list = target.get("reasoning_details");
-        (list instanceof ArrayNode a ? a : target.putArray("reasoning_details")).add(detail);
+        ArrayNode list = target.get("reasoning_details") instanceof ArrayNode a ? a : target.putArray("reasoning_details");
+        JsonNode last = list.isEmpty() ? null : list.get(list.size() - 1);
+        if (last instanceof ObjectNode previous && previous.path("index").equals(detail.path("index"))
+                && previous.path("text").isTextual() && detail.path("text").isTextual()) {
+            previous.put("text", previous.get("text").asText() + detail.get("text").asText());
+            return;
+        }
+        list.add(detail);
     }
 
     /** The entries of an assistant message sent back, of that format (or of none). */
