@@ -30,6 +30,13 @@ public interface AuthConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /**
+         * Partitions of the usage stream, the same number routing publishes across; group {@code auth} reads
+         * every one, one thread per partition (an account's events all sit in one partition, in order).
+         */
+        @WithDefault("1")
+        int partitions();
+
         /** How long one blocking read of the usage stream waits for new entries. */
         @WithDefault("2s")
         Duration block();

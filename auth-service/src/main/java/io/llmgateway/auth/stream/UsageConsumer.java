@@ -68,8 +68,8 @@ public class UsageConsumer implements StreamBatchHandler {
         this.tracer = tracer;
         AuthConfig.Usage usage = config.usage();
         this.enabled = usage.enabled();
-        this.group = new StreamGroupConsumer(redis, tracer, registry, new StreamGroupSettings(keys.usageStream(), GROUP,
-                keys.usageDeadLetterStream(), DEAD_LETTER_MAXLEN,
+        this.group = new StreamGroupConsumer(redis, tracer, registry, new StreamGroupSettings(
+                keys.usageStreams(usage.partitions()), GROUP, keys.usageDeadLetterStream(), DEAD_LETTER_MAXLEN,
                 new StreamGroupSettings.Reading(usage.batch(), usage.block(), usage.linger(), 1, 1),
                 new StreamGroupSettings.Claiming(usage.claimMinIdle(), usage.claimInterval(), usage.maxDeliveries()),
                 StreamGroupSettings.Spans.PER_ENTRY, "auth.usage"), this);
