@@ -28,7 +28,7 @@ ensure_suite() {
 
 create_bench_key() {
   local account mgmt key_json
-  account="$(curl -s -X POST "http://127.0.0.1:8082/admin/accounts" -H "Authorization: Bearer $OPERATOR_TOKEN" \
+  account="$(curl -s -X POST "http://127.0.0.1:${AUTH_PORT:-8082}/admin/accounts" -H "Authorization: Bearer $OPERATOR_TOKEN" \
     -H 'Content-Type: application/json' -d '{"name":"bench","credits":"100000"}')"
   mgmt="$(sed -n 's/.*"management_key" *: *"\([^"]*\)".*/\1/p' <<<"$account")"
   key_json="$(curl -s -X POST "$BASE_URL/keys" -H "Authorization: Bearer $mgmt" -H 'Content-Type: application/json' \
@@ -85,10 +85,10 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v 
 catch_up() {
   step "waiting for auth and metering to catch up on the usage stream"
   if ! command -v redis-cli >/dev/null; then sleep 60; return; fi
-  local newest behind stream streams=(gw:usage) p
+  local newest behind stream streams=("${GATEWAY_REDIS_PREFIX:-}gw:usage") p
   # a partitioned usage stream (GATEWAY_USAGE_PARTITIONS, as the services got it) is waited for partition by partition
   if (( ${GATEWAY_USAGE_PARTITIONS:-1} > 1 )); then
-    streams=(); for ((p = 0; p < GATEWAY_USAGE_PARTITIONS; p++)); do streams+=("gw:usage:{p$p}"); done
+    streams=(); for ((p = 0; p < GATEWAY_USAGE_PARTITIONS; p++)); do streams+=("${GATEWAY_REDIS_PREFIX:-}gw:usage:{p$p}"); done
   fi
   rc() { redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" "$@" 2>/dev/null; }
   for _ in $(seq 1 300); do
