@@ -17,9 +17,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,14 +112,6 @@ class PartitionedUsageTest {
     }
 
     private BigDecimal scalar(String sql, String arg) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, arg);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBigDecimal(1);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return UsageDebitTest.query(db, sql, arg);
     }
 }

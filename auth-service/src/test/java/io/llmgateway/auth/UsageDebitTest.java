@@ -302,6 +302,11 @@ class UsageDebitTest {
     }
 
     private BigDecimal query(String sql, String arg) {
+        return query(db, sql, arg);
+    }
+
+    /** The first column of the first row of {@code sql} with one text parameter. */
+    static BigDecimal query(AgroalDataSource db, String sql, String arg) {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, arg);
             try (ResultSet rs = s.executeQuery()) {
