@@ -63,7 +63,7 @@ suite_addresses() {
 
 create_bench_key() {
   local account mgmt key_json
-  account="$(curl -s -X POST "http://127.0.0.1:8082/admin/accounts" -H "Authorization: Bearer $OPERATOR_TOKEN" \
+  account="$(curl -s -X POST "http://127.0.0.1:${AUTH_PORT:-8082}/admin/accounts" -H "Authorization: Bearer $OPERATOR_TOKEN" \
     -H 'Content-Type: application/json' -d '{"name":"bench","credits":"100000"}')"
   mgmt="$(sed -n 's/.*"management_key" *: *"\([^"]*\)".*/\1/p' <<<"$account")"
   key_json="$(curl -s -X POST "$BASE_URL/keys" -H "Authorization: Bearer $mgmt" -H 'Content-Type: application/json' \
@@ -120,12 +120,20 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v 
 catch_up() {
   step "waiting for auth and metering to catch up on the usage stream"
   if ! command -v redis-cli >/dev/null; then sleep 60; return; fi
-  local newest behind
+  local newest behind stream streams=("${GATEWAY_REDIS_PREFIX:-}gw:usage") p
+  # a partitioned usage stream (GATEWAY_USAGE_PARTITIONS, as the services got it) is waited for partition by partition
+  if (( ${GATEWAY_USAGE_PARTITIONS:-1} > 1 )); then
+    streams=(); for ((p = 0; p < GATEWAY_USAGE_PARTITIONS; p++)); do streams+=("${GATEWAY_REDIS_PREFIX:-}gw:usage:{p$p}"); done
+  fi
   rc() { redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379}" "$@" 2>/dev/null; }
   for _ in $(seq 1 300); do
-    newest="$(rc XINFO STREAM gw:usage | awk '/^last-generated-id$/{getline; print}')"
-    behind="$(rc XINFO GROUPS gw:usage | awk -v n="$newest" '/^pending$/{getline; s+=$1} /^last-delivered-id$/{getline; if ($1 != n) s++} END{print s+0}')"
-    [[ -n "$newest" && "$behind" == 0 ]] && break
+    behind=0
+    for stream in "${streams[@]}"; do
+      newest="$(rc XINFO STREAM "$stream" | awk '/^last-generated-id$/{getline; print}')"
+      [[ -n "$newest" ]] || continue
+      behind=$(( behind + $(rc XINFO GROUPS "$stream" | awk -v n="$newest" '/^pending$/{getline; s+=$1} /^last-delivered-id$/{getline; if ($1 != n) s++} END{print s+0}') ))
+    done
+    [[ "$behind" == 0 ]] && break
     sleep 1
   done
   echo "    groups behind or with pending entries: ${behind:-unknown}"

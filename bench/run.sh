@@ -167,18 +167,24 @@ if [[ "$PORTKEY" == 1 ]]; then
 fi
 
 # Paired rounds. Each starts once auth and metering have caught up, so their catch-up on the previous
-# gateway round's events does not run during the nginx round.
-PAIRED=()
-for i in $(seq 1 "$PAIRS"); do
-  step "paired round $i of $PAIRS: nginx, then the billing-paused gateway, ${DURATION}s each at 32 connections"
-  catch_up
-  n="$(rps "http://127.0.0.1:$NGINX_PORT" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" "")"
-  kill -STOP $BILLING_PIDS
-  g="$(BENCH_PROVIDER="$PROVIDER" rps "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" "")"
-  kill -CONT $BILLING_PIDS
-  PAIRED+=("$n $g")
-  echo "    nginx $n req/s, gateway (billing paused) $g req/s"
-done
+# gateway round's events does not run during the nginx round. The whole product's rounds leave auth and
+# metering running: they settle the round's events as they arrive, on the same cores.
+# paired_rounds LABEL PAUSE(0|1) -> one "nginx-req/s gateway-req/s" line per round
+paired_rounds() {
+  local label="$1" pause="$2" i n g
+  for i in $(seq 1 "$PAIRS"); do
+    step "paired round $i of $PAIRS: nginx, then the $label gateway, ${DURATION}s each at 32 connections" >&2
+    catch_up >&2
+    n="$(rps "http://127.0.0.1:$NGINX_PORT" "/p/$PROVIDER/v1/chat/completions" "$UPSTREAM_MODEL" "" "")"
+    [[ "$pause" == 1 ]] && kill -STOP $BILLING_PIDS
+    g="$(BENCH_PROVIDER="$PROVIDER" rps "$GATEWAY" "/api/v1/chat/completions" "$GATEWAY_MODEL" "$BENCH_KEY" "")"
+    [[ "$pause" == 1 ]] && kill -CONT $BILLING_PIDS
+    echo "    nginx $n req/s, gateway ($label) $g req/s" >&2
+    echo "$n $g"
+  done
+}
+mapfile -t PAIRED < <(paired_rounds billing-paused 1)
+mapfile -t WHOLE < <(paired_rounds whole-product 0)
 
 # Time to first token is measured one stream at a time on an otherwise idle machine: first let auth
 # and metering settle what the billing-paused points left in gw:usage (their catch-up, hundreds of
@@ -191,6 +197,25 @@ echo "$TTFT"
 
 # ------------------------------------------------------------------ report
 field() { awk -v i="$2" '{print $i}' <<<"${R[$1]:-}"; }
+# paired_table LABEL LINES... -> the rounds of paired_rounds as a table, with the median ratio
+paired_table() {
+  local label="$1"; shift
+  [[ $# -gt 0 ]] || return 0
+  if [[ "$label" == billing-paused ]]; then
+    echo "Paired rounds (32 connections, ${DURATION}s each after 3 s of warm-up): nginx, then at once the billing-paused gateway,"
+    echo "each round after auth and metering caught up. The single points above are minutes apart; these pairs are not."
+  else
+    echo "Paired rounds of the whole product (the same, with auth and metering running: they settle the gateway round's"
+    echo "events while it runs, on the same two cores)."
+  fi
+  echo
+  echo "| round | nginx req/s | gateway-$label req/s | x nginx |"
+  echo "| --- | --- | --- | --- |"
+  printf '%s\n' "$@" | awk '{r=($1>0)?$2/$1:0; printf "| %d | %s | %s | %.2f |\n", NR, $1, $2, r}'
+  printf '%s\n' "$@" | awk '{print ($1>0)?$2/$1:0}' | sort -g | awk -v l="$label" '{r[NR]=$1} END{n=NR; m=(n%2)?r[(n+1)/2]:(r[n/2]+r[n/2+1])/2;
+    printf "\nMedian of the paired ratios, %s: **%.2fx nginx** (lowest %.2f, highest %.2f).\n", l, m, r[1], r[n]}'
+  echo
+}
 added() { awk -v a="$(field "$1" "$3")" -v b="$(field "$2" "$3")" 'BEGIN{ if (a=="" || b=="") print "-"; else printf "%.3f", a-b }'; }
 ratio() { awk -v a="$(field "$1" 4)" -v b="$(field "$2" 4)" 'BEGIN{ if (a=="" || b=="" || b==0) print "-"; else printf "%.2f", a/b }'; }
 row() {
@@ -215,17 +240,8 @@ row() {
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   for n in direct nginx gateway gateway-billing-paused portkey; do [[ -n "${R[$n-1]:-}" ]] && row "$n"; done
   echo
-  if [[ ${#PAIRED[@]} -gt 0 ]]; then
-    echo "Paired rounds (32 connections, ${DURATION}s each after 3 s of warm-up): nginx, then at once the billing-paused gateway,"
-    echo "each round after auth and metering caught up. The single points above are minutes apart; these pairs are not."
-    echo
-    echo "| round | nginx req/s | gateway-billing-paused req/s | x nginx |"
-    echo "| --- | --- | --- | --- |"
-    printf '%s\n' "${PAIRED[@]}" | awk '{r=($1>0)?$2/$1:0; printf "| %d | %s | %s | %.2f |\n", NR, $1, $2, r}'
-    printf '%s\n' "${PAIRED[@]}" | awk '{print ($1>0)?$2/$1:0}' | sort -g | awk '{r[NR]=$1} END{n=NR; m=(n%2)?r[(n+1)/2]:(r[n/2]+r[n/2+1])/2;
-      printf "\nMedian of the paired ratios: **%.2fx nginx** (lowest %.2f, highest %.2f).\n", m, r[1], r[n]}'
-    echo
-  fi
+  paired_table "billing-paused" "${PAIRED[@]}"
+  paired_table "whole-product" "${WHOLE[@]}"
   echo "Fixed rate, open loop (\`bench/rate.mjs\`): $RATE req/s for ${DURATION}s per point after 2 s at the same rate; each"
   echo "latency counts from the request's scheduled send time (a stall delays the clock, not the load); \`stream\` is the"
   echo "same request with \`\"stream\": true\` timed to the end of the stream (\`data: [DONE]\`; the simulator sends its 16"

@@ -205,7 +205,7 @@ class UsageDebitTest {
     }
 
 
-    private static UsageEvent usage(String generationId, String accountId, String keyHash, String cost, long micros) {
+    static UsageEvent usage(String generationId, String accountId, String keyHash, String cost, long micros) {
         return new UsageEvent(generationId, Instant.now().getEpochSecond(), keyHash, accountId, "openai/gpt-4o-mini",
                 "openai/gpt-4o-mini", "openai", "ep-1", "gpt-4o-mini", "up-1", List.of(), 10, 20, 0, 0, false,
                 new BigDecimal(cost), micros, 100, 50L, 80, false, false, UsageEvent.STATUS_SUCCESS, 200, "stop", "stop",

@@ -139,7 +139,8 @@ public class SpendService {
     private Uni<Committed> apply(SqlConnection conn, List<Debit> debits, List<Integer> charged, Instant now) {
         Map<String, BigDecimal> byAccount = new TreeMap<>();
         Map<String, BigDecimal> byKey = new TreeMap<>();
-        Map<String, Long> releases = new LinkedHashMap<>();
+        Map<String, Long> accountMicros = new LinkedHashMap<>();
+        Map<String, Long> keyMicros = new LinkedHashMap<>();
         // the latest entry touching an account or key lends its trace to the event that reports it
         Map<String, String> accountTrace = new LinkedHashMap<>();
         Map<String, String> keyTrace = new LinkedHashMap<>();
@@ -147,15 +148,20 @@ public class SpendService {
             Debit d = debits.get(i);
             UsageEvent e = d.event();
             byAccount.merge(e.accountId(), d.cost(), BigDecimal::add);
-            releases.merge(keys.accountPending(e.accountId()), d.micros(), Long::sum);
+            accountMicros.merge(e.accountId(), d.micros(), Long::sum);
             accountTrace.put(e.accountId(), d.traceparent());
             if (e.keyHash() != null) {
-                // the key's pending counter is released even if the key is gone: routing reserved it
-                releases.merge(keys.keyPending(e.accountId(), e.keyHash()), d.micros(), Long::sum);
-                byKey.merge(keyOf(e), d.cost(), BigDecimal::add);
-                keyTrace.put(keyOf(e), d.traceparent());
+                String key = keyOf(e);
+                byKey.merge(key, d.cost(), BigDecimal::add);
+                keyMicros.merge(key, d.micros(), Long::sum);
+                keyTrace.put(key, d.traceparent());
             }
         }
+        // counter names built once per account and key, not per event
+        Map<String, Long> releases = new LinkedHashMap<>();
+        accountMicros.forEach((account, micros) -> releases.put(keys.accountPending(account), micros));
+        // the key's pending counter is released even if the key is gone: routing reserved it
+        keyMicros.forEach((key, micros) -> releases.put(keys.keyPending(accountOf(key), hashOf(key)), micros));
         return repository.debitAccounts(conn, byAccount, now).chain(accounts -> {
             Set<String> hashes = new TreeSet<>();
             byKey.keySet().forEach(k -> hashes.add(hashOf(k)));

@@ -53,7 +53,7 @@ public class UsageConsumer implements StreamBatchHandler {
     private static final long DEAD_LETTER_MAXLEN = 100_000;
 
     private final SpendService spend;
-    private final ObjectMapper mapper;
+    private final DebitFieldsReader reader;
     private final Tracer tracer;
     private final Counter debited;
     private final boolean enabled;
@@ -64,12 +64,12 @@ public class UsageConsumer implements StreamBatchHandler {
         // auth_debits_total: the alert "credit ledger lagging" and the dashboard compare it with served requests
         this.debited = registry.counter("auth.debits");
         this.spend = spend;
-        this.mapper = mapper;
+        this.reader = new DebitFieldsReader(mapper);
         this.tracer = tracer;
         AuthConfig.Usage usage = config.usage();
         this.enabled = usage.enabled();
-        this.group = new StreamGroupConsumer(redis, tracer, registry, new StreamGroupSettings(keys.usageStream(), GROUP,
-                keys.usageDeadLetterStream(), DEAD_LETTER_MAXLEN,
+        this.group = new StreamGroupConsumer(redis, tracer, registry, new StreamGroupSettings(
+                keys.usageStreams(usage.partitions()), GROUP, keys.usageDeadLetterStream(), DEAD_LETTER_MAXLEN,
                 new StreamGroupSettings.Reading(usage.batch(), usage.block(), usage.linger(), 1, 1),
                 new StreamGroupSettings.Claiming(usage.claimMinIdle(), usage.claimInterval(), usage.maxDeliveries()),
                 StreamGroupSettings.Spans.PER_ENTRY, "auth.usage"), this);
@@ -127,7 +127,7 @@ public class UsageConsumer implements StreamBatchHandler {
             if (entry.data() == null) {
                 throw new PoisonEventException("no 'data' field");
             }
-            UsageEvent event = mapper.readValue(entry.data(), UsageEvent.class);
+            UsageEvent event = reader.read(entry.data());
             SpendService.validate(event);
             return new Parsed(entry, event);
         } catch (PoisonEventException e) {

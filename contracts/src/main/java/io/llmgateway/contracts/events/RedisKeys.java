@@ -1,5 +1,8 @@
 package io.llmgateway.contracts.events;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Names of the Redis keys that more than one service touches. A prefix (empty in production,
  * unique per test run) isolates tests that share one Redis. Keys that meet in one command carry the
@@ -21,9 +24,29 @@ public record RedisKeys(String prefix) {
         return prefix + "gw:usage";
     }
 
-    /** Usage partition {@code n} of {@code count}; with one partition this is the plain usage stream. */
+    /**
+     * Usage partition {@code n} of {@code count}; with one partition this is the plain usage stream. Each
+     * partition has its own hash tag, so a Redis Cluster spreads the partitions over its masters.
+     */
     public String usageStream(int n, int count) {
-        return count <= 1 ? usageStream() : prefix + "gw:usage:" + n;
+        return count <= 1 ? usageStream() : prefix + "gw:usage:{p" + n + "}";
+    }
+
+    /** Every partition of the usage stream, in partition order. */
+    public List<String> usageStreams(int count) {
+        List<String> names = new ArrayList<>(Math.max(1, count));
+        for (int n = 0; n < Math.max(1, count); n++) {
+            names.add(usageStream(n, count));
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The partition of an account's usage events: all of one account's events go to one partition, so they
+     * stay in order there. {@code String.hashCode} is specified by the JLS, so every replica agrees.
+     */
+    public static int usagePartition(String accountId, int count) {
+        return count <= 1 || accountId == null ? 0 : Math.floorMod(accountId.hashCode(), count);
     }
 
     /** Usage events a consumer could not process, with the reason. */

@@ -15,6 +15,8 @@ public interface MeteringConfig {
 
     Ingest ingest();
 
+    Usage usage();
+
     Storage storage();
 
     Query query();
@@ -36,6 +38,16 @@ public interface MeteringConfig {
         /** An unknown key is remembered as unknown this long (cheap 401s for garbage keys). */
         @WithDefault("5s")
         Duration negativeTtl();
+    }
+
+    interface Usage {
+        /**
+         * Partitions of the usage stream, the same number routing publishes across
+         * ({@code gateway.usage.partitions}); the group reads every one, with a worker thread per partition at
+         * least.
+         */
+        @WithDefault("1")
+        int partitions();
     }
 
     interface Ingest {

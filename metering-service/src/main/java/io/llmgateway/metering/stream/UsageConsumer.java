@@ -62,8 +62,8 @@ public class UsageConsumer implements StreamBatchHandler {
         this.stored = registry.counter("metering.ingest.events", "outcome", "stored");
         this.duplicates = registry.counter("metering.ingest.events", "outcome", "duplicate");
         registry.gauge("metering.ingest.lag.seconds", lagSeconds);
-        this.group = new StreamGroupConsumer(redis, tracer, registry, new StreamGroupSettings(keys.usageStream(),
-                ingest.group(), keys.usageDeadLetterStream(), ingest.deadLetterMaxLen(),
+        this.group = new StreamGroupConsumer(redis, tracer, registry, new StreamGroupSettings(
+                keys.usageStreams(config.usage().partitions()), ingest.group(), keys.usageDeadLetterStream(), ingest.deadLetterMaxLen(),
                 new StreamGroupSettings.Reading(ingest.batchSize(), ingest.block(), ingest.linger(), ingest.workers(),
                         ingest.maxInFlight()),
                 new StreamGroupSettings.Claiming(ingest.claimMinIdle(), ingest.claimInterval(), 0),

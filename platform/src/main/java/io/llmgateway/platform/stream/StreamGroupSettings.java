@@ -1,17 +1,27 @@
 package io.llmgateway.platform.stream;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How one consumer group reads one stream, built once by the service from its own configuration keys.
  *
+ * @param streams          the partitions of one logical stream (one name when it is not partitioned); the group
+ *                         exists on each, and each is read by at least one worker thread
  * @param deadLetterStream where entries that can never be processed go, with their reason
  * @param spans            one CONSUMER span per entry, or one per batch (cheaper for large batches)
  * @param metricPrefix     prefix of the group's meters ({@code <prefix>.dead_letters}, {@code <prefix>.batch},
  *                         {@code <prefix>.reclaimed})
  */
-public record StreamGroupSettings(String stream, String group, String deadLetterStream, long deadLetterMaxLen,
+public record StreamGroupSettings(List<String> streams, String group, String deadLetterStream, long deadLetterMaxLen,
         Reading reading, Claiming claiming, Spans spans, String metricPrefix) {
+
+    public StreamGroupSettings {
+        streams = List.copyOf(streams);
+        if (streams.isEmpty()) {
+            throw new IllegalArgumentException("no stream to read");
+        }
+    }
 
     public enum Spans { PER_ENTRY, PER_BATCH }
 
@@ -20,7 +30,8 @@ public record StreamGroupSettings(String stream, String group, String deadLetter
      * @param block       how long one XREADGROUP waits for new entries when nothing is in flight
      * @param linger      after a read that was not full, how long to wait before the next read so it gathers
      *                    what arrives meanwhile; batches that finish meanwhile are acknowledged at once
-     * @param workers     threads, each with its own consumer name
+     * @param workers     threads, each with its own consumer name; with more partitions than workers, one thread
+     *                    per partition
      * @param maxInFlight batches one worker may have handed over but not yet acknowledged
      */
     public record Reading(int batch, Duration block, Duration linger, int workers, int maxInFlight) {

@@ -253,6 +253,14 @@ public interface RoutingConfig {
         @WithDefault("256")
         int batchSize();
 
+        /**
+         * Partitions of the usage stream ({@code gw:usage:{p<n>}}; 1 is the single stream {@code gw:usage}). Each
+         * has its own hash tag, so a Redis Cluster spreads them, and the XADD load, over its masters; an account's
+         * events always go to the same one. Auth and metering must be given the same number.
+         */
+        @WithDefault("1")
+        int partitions();
+
         @WithDefault("${java.io.tmpdir}/routing-usage-spill")
         String spillDir();
 

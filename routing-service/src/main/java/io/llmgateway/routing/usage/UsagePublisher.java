@@ -34,24 +34,28 @@ import org.jboss.logging.Logger;
  * Writes usage events to the usage stream without ever delaying a response: callers enqueue and
  * return; a background drainer sends pipelined XADD batches. While Redis is unreachable events stay
  * queued in memory up to a bound, then go to an append-only spill file (one JSON line per event),
- * which is replayed once Redis answers again. No event is dropped.
+ * which is replayed once Redis answers again. No event is dropped. With {@code gateway.usage.partitions} above 1
+ * each event goes to its account's partition ({@link RedisKeys#usagePartition}), so one account's events keep
+ * their order; each partition's events of a drain go in one pipelined batch of their own (a pipeline cannot
+ * span Redis Cluster slots), and only the events of a partition that failed are kept for the retry.
  */
 @Singleton
 public class UsagePublisher {
 
     private static final Logger LOG = Logger.getLogger(UsagePublisher.class);
 
-    /** An event ready to send: its JSON (UTF-8) and the traceparent of the request that produced it. */
-    private record Pending(Buffer data, String traceparent) {
+    /** An event ready to send: its JSON (UTF-8), the traceparent of its request, its account (the partition). */
+    private record Pending(Buffer data, String traceparent, String account) {
     }
 
     /** A line of the spill file: the event's JSON as a string, so the file stays readable. */
-    public record Spilled(String data, String traceparent) {
+    public record Spilled(String data, String traceparent, String account) {
     }
 
     private final Redis redis;
     private final Vertx vertx;
     private final String stream;
+    private final List<String> partitions;
     private final int capacity;
     private final int batchSize;
     private final long maxLen;
@@ -66,20 +70,29 @@ public class UsagePublisher {
         return t;
     });
     private volatile boolean redisUp = true;
+    private volatile String lastFailure = "";
     private long timer = -1;
 
     @jakarta.inject.Inject
     public UsagePublisher(Redis redis, Vertx vertx, RedisKeys keys, RoutingConfig config,
             io.micrometer.core.instrument.MeterRegistry metrics) {
-        this(redis, vertx, keys.usageStream(), config.usage().queueCapacity(), config.usage().batchSize(),
-                config.usage().streamMaxLen(), Path.of(config.usage().spillDir()));
+        this(redis, vertx, keys.usageStream(), keys.usageStreams(config.usage().partitions()),
+                config.usage().queueCapacity(), config.usage().batchSize(), config.usage().streamMaxLen(),
+                Path.of(config.usage().spillDir()));
         metrics.gauge("gateway.usage.queue.depth", size);
     }
 
     public UsagePublisher(Redis redis, Vertx vertx, String stream, int capacity, int batchSize, long maxLen, Path spillDir) {
+        this(redis, vertx, stream, List.of(stream), capacity, batchSize, maxLen, spillDir);
+    }
+
+    /** {@code stream} names the usage stream (and the spill file) whatever its partitions are called. */
+    public UsagePublisher(Redis redis, Vertx vertx, String stream, List<String> partitions, int capacity, int batchSize,
+            long maxLen, Path spillDir) {
         this.redis = redis;
         this.vertx = vertx;
         this.stream = stream;
+        this.partitions = List.copyOf(partitions);
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.maxLen = maxLen;
@@ -133,7 +146,7 @@ public class UsagePublisher {
             LOG.errorf("usage event %s not serialisable: %s", event.generationId(), e.getMessage());
             return;
         }
-        Pending pending = new Pending(json, event.traceparent() == null ? "" : event.traceparent());
+        Pending pending = new Pending(json, event.traceparent() == null ? "" : event.traceparent(), event.accountId());
         if (size.get() >= capacity) {
             spillPresent.set(true);
             spillExecutor.execute(() -> appendToSpill(List.of(pending)));
@@ -176,7 +189,8 @@ public class UsagePublisher {
             return;
         }
         send(batch).onComplete(ar -> {
-            if (ar.succeeded()) {
+            List<Pending> unsent = ar.result();
+            if (unsent.isEmpty()) {
                 redisUp = true;
                 draining.set(false);
                 if (!queue.isEmpty()) {
@@ -186,27 +200,55 @@ public class UsagePublisher {
                 }
             } else {
                 if (redisUp) {
-                    LOG.warnf("usage stream unreachable, keeping %d events: %s", size.get() + batch.size(),
-                            ar.cause().getMessage());
+                    LOG.warnf("usage stream unreachable, keeping %d events: %s", size.get() + unsent.size(), lastFailure);
                 }
                 redisUp = false;
-                for (int i = batch.size() - 1; i >= 0; i--) {
-                    queue.addFirst(batch.get(i));
+                for (int i = unsent.size() - 1; i >= 0; i--) {
+                    queue.addFirst(unsent.get(i));
                 }
-                size.addAndGet(batch.size());
+                size.addAndGet(unsent.size());
                 overflowToSpill();
                 draining.set(false); // the periodic timer retries
             }
         });
     }
 
-    private Future<?> send(List<Pending> batch) {
-        List<Request> requests = new ArrayList<>(batch.size());
+    /** Sends one pipelined batch per partition; never fails: the answer is the events not sent, in order. */
+    private Future<List<Pending>> send(List<Pending> batch) {
+        if (partitions.size() == 1) {
+            return sendTo(0, batch);
+        }
+        List<List<Pending>> byPartition = new ArrayList<>(partitions.size());
+        for (int i = 0; i < partitions.size(); i++) {
+            byPartition.add(new ArrayList<>());
+        }
         for (Pending e : batch) {
-            requests.add(Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLen).arg("*")
+            byPartition.get(RedisKeys.usagePartition(e.account(), partitions.size())).add(e);
+        }
+        List<Future<List<Pending>>> sent = new ArrayList<>(partitions.size());
+        for (int i = 0; i < partitions.size(); i++) {
+            if (!byPartition.get(i).isEmpty()) {
+                sent.add(sendTo(i, byPartition.get(i)));
+            }
+        }
+        return Future.join(sent).map(done -> {
+            List<Pending> unsent = new ArrayList<>();
+            sent.forEach(f -> unsent.addAll(f.result()));
+            return unsent;
+        });
+    }
+
+    private Future<List<Pending>> sendTo(int partition, List<Pending> events) {
+        String name = partitions.get(partition);
+        List<Request> requests = new ArrayList<>(events.size());
+        for (Pending e : events) {
+            requests.add(Request.cmd(Command.XADD).arg(name).arg("MAXLEN").arg("~").arg(maxLen).arg("*")
                     .arg(RedisKeys.DATA_FIELD).arg(e.data()).arg(RedisKeys.TRACEPARENT_FIELD).arg(e.traceparent()));
         }
-        return redis.batch(requests);
+        return redis.batch(requests).<List<Pending>>map(List.of()).otherwise(failure -> {
+            lastFailure = name + ": " + failure.getMessage();
+            return events;
+        });
     }
 
     /** Keeps memory bounded while Redis is away: the oldest events beyond capacity go to disk. */
@@ -231,7 +273,7 @@ public class UsagePublisher {
             try (BufferedWriter w = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND)) {
                 for (Pending e : events) {
-                    w.write(Json.MAPPER.writeValueAsString(new Spilled(e.data().toString(), e.traceparent())));
+                    w.write(Json.MAPPER.writeValueAsString(new Spilled(e.data().toString(), e.traceparent(), e.account())));
                     w.newLine();
                 }
             }
@@ -242,7 +284,7 @@ public class UsagePublisher {
 
     private static Pending unspilled(String line) throws IOException {
         Spilled s = Json.MAPPER.readValue(line, Spilled.class);
-        return new Pending(Buffer.buffer(s.data()), s.traceparent());
+        return new Pending(Buffer.buffer(s.data()), s.traceparent(), s.account());
     }
 
     private final AtomicBoolean replaying = new AtomicBoolean();
@@ -270,7 +312,9 @@ public class UsagePublisher {
                                 chunk.add(unspilled(lines.get(i)));
                             }
                         }
-                        send(chunk).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        if (!send(chunk).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).isEmpty()) {
+                            throw new IOException("usage stream unreachable");
+                        }
                         done = Math.min(lines.size(), done + batchSize);
                     }
                     LOG.infof("replayed %d spilled usage events", lines.size());

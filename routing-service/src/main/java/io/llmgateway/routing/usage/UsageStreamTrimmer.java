@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  * oldest entry still needed is the smallest of, per required group, its oldest pending entry or else
  * its last delivered one; everything older goes ({@code XTRIM MINID}). A required group that does
  * not exist yet (its service never started) stops all trimming. Every replica may run it: trimming
- * to the same or an older id is harmless.
+ * to the same or an older id is harmless. A partitioned stream is trimmed partition by partition, each by
+ * its own groups' positions.
  */
 @ApplicationScoped
 public class UsageStreamTrimmer {
@@ -35,20 +36,25 @@ public class UsageStreamTrimmer {
 
     private final Redis redis;
     private final Vertx vertx;
-    private final String stream;
+    private final List<String> streams;
     private final List<String> groups;
     private final long intervalMillis;
     private long timer = -1;
 
     @Inject
     public UsageStreamTrimmer(Redis redis, Vertx vertx, RedisKeys keys, RoutingConfig config) {
-        this(redis, vertx, keys.usageStream(), config.usage().consumerGroups(), config.usage().trimInterval().toMillis());
+        this(redis, vertx, keys.usageStreams(config.usage().partitions()), config.usage().consumerGroups(),
+                config.usage().trimInterval().toMillis());
     }
 
     public UsageStreamTrimmer(Redis redis, Vertx vertx, String stream, List<String> groups, long intervalMillis) {
+        this(redis, vertx, List.of(stream), groups, intervalMillis);
+    }
+
+    public UsageStreamTrimmer(Redis redis, Vertx vertx, List<String> streams, List<String> groups, long intervalMillis) {
         this.redis = redis;
         this.vertx = vertx;
-        this.stream = stream;
+        this.streams = List.copyOf(streams);
         this.groups = List.copyOf(groups);
         this.intervalMillis = intervalMillis;
     }
@@ -66,8 +72,16 @@ public class UsageStreamTrimmer {
         }
     }
 
-    /** Trims once; answers how many entries were removed (0 when a required group is missing). */
+    /** Trims every partition once; answers how many entries were removed (none where a required group is missing). */
     public Future<Long> trim() {
+        Future<Long> removed = Future.succeededFuture(0L);
+        for (String stream : streams) {
+            removed = removed.compose(sum -> trim(stream).map(n -> sum + n));
+        }
+        return removed;
+    }
+
+    private Future<Long> trim(String stream) {
         return redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream)).compose(info -> {
             Map<String, String> lastDelivered = new HashMap<>();
             Map<String, Long> pending = new HashMap<>();
