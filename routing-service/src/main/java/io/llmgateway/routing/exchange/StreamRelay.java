@@ -227,7 +227,12 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     @Override
     public void error(Throwable error) {
         cancelDeadline();
-        if (!upstreamDone && !attempt.cutByUs()) {
+        boolean cutByUs = attempt.cutByUs();
+        // the provider's stream is gone: resetting it again would write to a connection in error,
+        // whose error Vert.x hands to every stream on it, each of which reset it again (with 10,000
+        // streams on a few connections that blocked an event loop for 90 s; docs/benchmarks.md)
+        attempt.released();
+        if (!upstreamDone && !cutByUs) {
             fail("upstream connection lost mid-stream");
         }
     }
