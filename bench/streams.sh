@@ -49,8 +49,6 @@ trap cleanup EXIT
 ensure_suite
 step "creating a benchmark account and key (no rate limit in the way)"
 create_bench_key
-curl -s -X PUT "$SIM/sim/providers/openai" -H 'Content-Type: application/json' \
-  -d "{\"ttft_ms\":0,\"tokens_per_second\":$TPS,\"output_tokens\":$TOKENS}" >/dev/null
 
 RESULTS=()
 for n in "${SIZES[@]}"; do
@@ -59,8 +57,12 @@ for n in "${SIZES[@]}"; do
   start_routing streams-routing-$PORT "$PORT" "-XX:+UseSerialGC -Xms64m -Xmx512m" \
     GATEWAY_UPSTREAM_HTTP2=true GATEWAY_UPSTREAM_BULKHEAD=60000 GATEWAY_UPSTREAM_BULKHEAD_QUEUE=60000 \
     QUARKUS_HTTP_LIMITS_MAX_CONCURRENT_STREAMS="$per_connection"
-  # one short stream to load the key and warm the path
+  # ten short streams to load the key and warm the path, at the simulator's own pace (at the slowed
+  # pace they would take TOKENS/TPS seconds), then slow it down for the N streams
+  curl -s -X DELETE "$SIM/sim/providers/openai" >/dev/null
   node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" 10 "$REPLICA_PID" 100 >/dev/null
+  curl -s -X PUT "$SIM/sim/providers/openai" -H 'Content-Type: application/json' \
+    -d "{\"ttft_ms\":0,\"tokens_per_second\":$TPS,\"output_tokens\":$TOKENS}" >/dev/null
   step "$n concurrent streams"
   histo=""; [[ -z "${STREAMS_HISTOGRAMS:-}" ]] || histo="$WORK/streams-$n.histo"
   out="$(node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" "$n" "$REPLICA_PID" \
@@ -75,7 +77,7 @@ done
   echo "### Streams run of $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Command: \`flock /tmp/bench.lock bench/streams.sh ${SIZES[*]}\` on $(nproc) cores; routing with"
-  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\` and \`GATEWAY_UPSTREAM_HTTP2=true\`, open files limit $FDS; simulator \`openai\` at ttft 0, 2 tokens/s, 40 tokens."
+  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\` and \`GATEWAY_UPSTREAM_HTTP2=true\`, open files limit $FDS; simulator \`openai\` at ttft 0, $TPS tokens/s, $TOKENS tokens; ramp $RAMP_MS ms; client HTTP/2 connections $H2_CONNECTIONS (0: HTTP/1.1)."
   echo
   echo "| streams | answered 200 | ended with [DONE] | errors | peak in flight | live heap after full GC (MB) | max heap used (MB) | max RSS (MB) | idle heap / RSS (MB) |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
