@@ -4,8 +4,8 @@
 #   flock /tmp/bench.lock bench/streams.sh [N ...]        (default: 1000 5000 10000)
 #
 # Starts a separate routing instance on :8086 with -Xmx512m (same environment ./services gives
-# routing), slows the simulator's `openai` provider down (ttft 0, 2 tokens/s, 40 tokens: each stream
-# stays open ~20 s), and for each N runs bench/streams.mjs: N streams at once (ramped over 3 s),
+# routing), slows the simulator's `openai` provider down (by default ttft 0, 2 tokens/s, 40 tokens:
+# each stream stays open ~20 s), and for each N runs bench/streams.mjs: N streams at once (ramped over 3 s),
 # sampling heap (/q/metrics) and RSS (/proc/PID/status) every second, a full GC (jcmd GC.run) 4 s
 # after the ramp to read the live heap, and counting streams that end with [DONE]. The instance is
 # restarted between sizes so each starts from the same state. The simulator is reset at the end.
@@ -15,6 +15,16 @@
 # 10,000 streams under this machine's hard limit of 20,000 open files per process. The per-endpoint
 # bulkhead (512 running + 1024 queued) is raised, otherwise it, not memory, caps the number of
 # concurrent streams to one endpoint.
+#
+# Knobs (environment), for sizes past the open-files limit and this machine's two cores:
+#   STREAMS_H2_CONNECTIONS=C  the client multiplexes the N streams over C HTTP/2 cleartext connections
+#                             (default 0: HTTP/1.1, one socket per stream); routing then allows
+#                             ceil(N/C) concurrent streams per connection
+#   STREAMS_RAMP_MS           how long the N streams take to open (default 3000)
+#   STREAMS_TPS, STREAMS_TOKENS  the simulator's pace and length (default 2 and 40): with a longer ramp,
+#                             streams must last longer than it, and a slower pace keeps the chunk rate
+#                             (N x TPS per second) within what two cores relay
+#   STREAMS_HISTOGRAMS=1      keep the live class histogram of each size (bench/.work/streams-N.histo)
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -22,6 +32,10 @@ SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000 5000 10000)
 PORT=8086
 MODEL=openai/gpt-4o-mini
+H2_CONNECTIONS="${STREAMS_H2_CONNECTIONS:-0}"
+RAMP_MS="${STREAMS_RAMP_MS:-3000}"
+TPS="${STREAMS_TPS:-2}"
+TOKENS="${STREAMS_TOKENS:-40}"
 # every stream holds a client socket in routing (upstream calls share HTTP/2 connections)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 FDS="$(ulimit -n)"
@@ -35,18 +49,24 @@ trap cleanup EXIT
 ensure_suite
 step "creating a benchmark account and key (no rate limit in the way)"
 create_bench_key
-curl -s -X PUT "$SIM/sim/providers/openai" -H 'Content-Type: application/json' \
-  -d '{"ttft_ms":0,"tokens_per_second":2,"output_tokens":40}' >/dev/null
 
 RESULTS=()
 for n in "${SIZES[@]}"; do
   step "routing on :$PORT with -Xmx512m (open files limit $FDS)"
+  per_connection=$(( H2_CONNECTIONS > 0 ? (n + H2_CONNECTIONS - 1) / H2_CONNECTIONS : 100 ))
   start_routing streams-routing-$PORT "$PORT" "-XX:+UseSerialGC -Xms64m -Xmx512m" \
-    GATEWAY_UPSTREAM_HTTP2=true GATEWAY_UPSTREAM_BULKHEAD=20000 GATEWAY_UPSTREAM_BULKHEAD_QUEUE=20000
-  # one short stream to load the key and warm the path
+    GATEWAY_UPSTREAM_HTTP2=true GATEWAY_UPSTREAM_BULKHEAD=60000 GATEWAY_UPSTREAM_BULKHEAD_QUEUE=60000 \
+    QUARKUS_HTTP_LIMITS_MAX_CONCURRENT_STREAMS="$per_connection"
+  # ten short streams to load the key and warm the path, at the simulator's own pace (at the slowed
+  # pace they would take TOKENS/TPS seconds), then slow it down for the N streams
+  curl -s -X DELETE "$SIM/sim/providers/openai" >/dev/null
   node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" 10 "$REPLICA_PID" 100 >/dev/null
+  curl -s -X PUT "$SIM/sim/providers/openai" -H 'Content-Type: application/json' \
+    -d "{\"ttft_ms\":0,\"tokens_per_second\":$TPS,\"output_tokens\":$TOKENS}" >/dev/null
   step "$n concurrent streams"
-  out="$(node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" "$n" "$REPLICA_PID")"
+  histo=""; [[ -z "${STREAMS_HISTOGRAMS:-}" ]] || histo="$WORK/streams-$n.histo"
+  out="$(node "$ROOT/bench/streams.mjs" "http://127.0.0.1:$PORT" "$BENCH_KEY" "$MODEL" "$n" "$REPLICA_PID" \
+    "$RAMP_MS" "$H2_CONNECTIONS" $histo)"
   echo "$out" >"$WORK/streams-$n.json"
   echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("samples"); print("   ", d)'
   RESULTS+=("$out")
@@ -57,7 +77,7 @@ done
   echo "### Streams run of $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Command: \`flock /tmp/bench.lock bench/streams.sh ${SIZES[*]}\` on $(nproc) cores; routing with"
-  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\` and \`GATEWAY_UPSTREAM_HTTP2=true\`, open files limit $FDS; simulator \`openai\` at ttft 0, 2 tokens/s, 40 tokens."
+  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\` and \`GATEWAY_UPSTREAM_HTTP2=true\`, open files limit $FDS; simulator \`openai\` at ttft 0, $TPS tokens/s, $TOKENS tokens; ramp $RAMP_MS ms; client HTTP/2 connections $H2_CONNECTIONS (0: HTTP/1.1)."
   echo
   echo "| streams | answered 200 | ended with [DONE] | errors | peak in flight | live heap after full GC (MB) | max heap used (MB) | max RSS (MB) | idle heap / RSS (MB) |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -23,6 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.List;
@@ -73,6 +74,7 @@ public class InferenceHandler {
             String keyHash = KeyCache.hash(KeyCheck.credential(ctx.request().headers()));
             Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
             CanonicalRequest request = format.parse(body, ctx.request().headers());
+            forgetBody(ctx);
             io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
             io.vertx.core.Context own = Vertx.currentContext();
             Thread loop = Thread.currentThread();
@@ -138,6 +140,18 @@ public class InferenceHandler {
         }
         new Exchange(services, ctx.response(), format, request, identity, candidates, admit, optimistic, clock, trace)
                 .start();
+    }
+
+    /**
+     * Drops the raw body once it was parsed: the routing context lives as long as the response, so
+     * an open stream would keep the body handler's buffer (at least 1 KB, the whole prompt for a
+     * long one) for nothing (docs/benchmarks.md, Streams run). vert.x-web has no public way to let
+     * it go; its internal setter is the one the body handler itself uses.
+     */
+    private static void forgetBody(RoutingContext ctx) {
+        if (ctx instanceof RoutingContextInternal internal) {
+            internal.setBody(null);
+        }
     }
 
     static String newGenerationId() {

@@ -47,8 +47,16 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     private final RequestClock clock;
     private final Consumer<Ending> onEnd;
     private long keepaliveTimer = -1;
-    private long idleTimer = -1;
-    private long totalTimer = -1;
+    /**
+     * One timer per relayed stream for both limits, the provider's silence and the stream's total
+     * time: a chunk only moves {@link #lastChunkMs}, and the timer, when it fires, arms itself again for
+     * the nearer limit. With 50,000 open streams a timer re-armed on every chunk cost a scheduled task
+     * and a timer entry per chunk, and a second timer per stream (docs/benchmarks.md, Streams run).
+     */
+    private long deadlineTimer = -1;
+    private long lastChunkMs;
+    private long endByMs;
+    private long totalMs;
     private boolean admitted;
     /** The exchange ended: nothing more is written or reported. */
     private boolean closed;
@@ -63,7 +71,15 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     private SseParser parser;
     private long idleMs;
     private TokenUsage streamUsage = new TokenUsage();
+    /**
+     * Generated text not yet counted, for the estimate when the provider reports no usage. Counted
+     * and dropped in pieces of about {@link #UNCOUNTED_TEXT_MAX} characters, cut before a space
+     * (where a token starts, so the pieces count as the whole would), so a long answer does not stay
+     * in memory until the stream ends.
+     */
     private final StringBuilder streamed = new StringBuilder();
+    private long streamedTokens;
+    private static final int UNCOUNTED_TEXT_MAX = 1024;
     private String finishReason;
     private String nativeFinishReason;
     private String upstreamId;
@@ -136,7 +152,6 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     /** The exchange ended: no timer may fire into it, nothing more is relayed. */
     void close() {
         closed = true;
-        cancelIdle();
         cancelKeepalive();
     }
 
@@ -171,14 +186,10 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
             }
         });
         idleMs = services.config().upstream().interChunkTimeout().toMillis();
-        long total = services.config().upstream().totalTimeout().toMillis();
-        totalTimer = services.vertx().setTimer(total, t -> {
-            if (closed) {
-                attempt.cut(); // the stream ended, but the provider never closed it
-            }
-            fail("stream exceeded " + total + " ms");
-        });
-        resetIdle();
+        totalMs = services.config().upstream().totalTimeout().toMillis();
+        lastChunkMs = nowMs();
+        endByMs = lastChunkMs + totalMs;
+        armDeadline();
         tap.attach(this);
     }
 
@@ -187,7 +198,7 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         if (closed) {
             return;
         }
-        resetIdle();
+        lastChunkMs = nowMs();
         // reads of this event-loop turn are translated into one buffer, written once when the turn
         // ends; until the first token is out, a read is written at once so that it is not delayed
         boolean now = batched == null && !firstTokenSent;
@@ -205,9 +216,8 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
 
     @Override
     public void end() {
-        services.vertx().cancelTimer(totalTimer);
+        cancelDeadline();
         attempt.released();
-        cancelIdle();
         parser.end();
         if (!closed) {
             done(); // ended without its sentinel: finish promptly with what we have
@@ -216,22 +226,50 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
 
     @Override
     public void error(Throwable error) {
-        services.vertx().cancelTimer(totalTimer);
-        cancelIdle();
-        if (!upstreamDone && !attempt.cutByUs()) {
+        cancelDeadline();
+        boolean cutByUs = attempt.cutByUs();
+        // the provider's stream is gone: resetting it again would write to a connection in error,
+        // whose error Vert.x hands to every stream on it, each of which reset it again (with 10,000
+        // streams on a few connections that blocked an event loop for 90 s; docs/benchmarks.md)
+        attempt.released();
+        if (!upstreamDone && !cutByUs) {
             fail("upstream connection lost mid-stream");
         }
     }
 
-    private void resetIdle() {
-        cancelIdle();
-        idleTimer = services.vertx().setTimer(idleMs, t -> fail("provider stalled for " + idleMs + " ms"));
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000;
     }
 
-    private void cancelIdle() {
-        if (idleTimer >= 0) {
-            services.vertx().cancelTimer(idleTimer);
-            idleTimer = -1;
+    /** Silence counts only while the client still waits for the provider's tokens. */
+    private boolean watchingSilence() {
+        return !closed && !upstreamDone;
+    }
+
+    private void armDeadline() {
+        long due = watchingSilence() ? Math.min(lastChunkMs + idleMs, endByMs) : endByMs;
+        deadlineTimer = services.vertx().setTimer(Math.max(1, due - nowMs()), t -> deadlineReached());
+    }
+
+    private void deadlineReached() {
+        deadlineTimer = -1;
+        long now = nowMs();
+        if (now >= endByMs) {
+            if (closed) {
+                attempt.cut(); // the stream ended, but the provider never closed it
+            }
+            fail("stream exceeded " + totalMs + " ms");
+        } else if (watchingSilence() && now - lastChunkMs >= idleMs) {
+            fail("provider stalled for " + idleMs + " ms");
+        } else {
+            armDeadline();
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadlineTimer >= 0) {
+            services.vertx().cancelTimer(deadlineTimer);
+            deadlineTimer = -1;
         }
     }
 
@@ -294,11 +332,11 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         }
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual()) {
-            streamed.append(content.asText());
+            streamed(content.asText());
         }
         JsonNode reasoning = delta.get("reasoning");
         if (reasoning != null && reasoning.isTextual()) {
-            streamed.append(reasoning.asText());
+            streamed(reasoning.asText());
         }
         if (finish != null) {
             finishReason = finish;
@@ -334,7 +372,6 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
             return;
         }
         upstreamDone = true;
-        cancelIdle();
         TokenUsage u = usageOrEstimate();
         BigDecimal cost = Pricer.cost(active, u);
         Buffer last = Buffer.buffer(512);
@@ -349,7 +386,6 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         if (closed) {
             return;
         }
-        cancelIdle();
         attempt.cut();
         TokenUsage u = usageOrEstimate();
         BigDecimal cost = Pricer.cost(active, u);
@@ -368,10 +404,20 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
                 finishReason, nativeFinishReason, "client disconnected", upstreamId);
     }
 
+    private void streamed(String text) {
+        streamed.append(text);
+        if (streamed.length() > UNCOUNTED_TEXT_MAX) {
+            int space = streamed.lastIndexOf(" ");
+            int cut = space > 0 ? space : streamed.length(); // no space at all: the piece is counted whole
+            streamedTokens += Tokens.count(streamed.substring(0, cut));
+            streamed.delete(0, cut);
+        }
+    }
+
     private TokenUsage usageOrEstimate() {
         if (streamUsage.present) {
             return streamUsage;
         }
-        return TokenUsage.of(Tokens.prompt(request.body()), Tokens.count(streamed.toString()), 0, 0);
+        return TokenUsage.of(Tokens.prompt(request.body()), streamedTokens + Tokens.count(streamed.toString()), 0, 0);
     }
 }

@@ -27,7 +27,8 @@ public final class UpstreamAttempt {
     private final HttpClients clients;
     private final Vertx vertx;
     private final ProviderAdapter adapter;
-    private final UpstreamCall call;
+    /** What to send; dropped once sent, so an open stream does not keep the provider's request body. */
+    private UpstreamCall call;
     private final Function<JsonNode, Completion> answer;
     private final boolean stream;
     private final long firstByteTimeoutMs;
@@ -100,7 +101,9 @@ public final class UpstreamAttempt {
             req.exceptionHandler(e -> {
                 fail(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()), false);
             });
-            req.send(call.body()).onFailure(e -> {
+            Buffer body = call.body();
+            call = null;
+            req.send(body).onFailure(e -> {
                 fail(new AttemptFailure(0, null, -1, false, "upstream failed: " + e.getMessage()), false);
             }).onSuccess(resp -> {
                 int status = resp.statusCode();
