@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.contracts.events.RedisKeys;
 import io.llmgateway.system.support.CloseAfterEach;
 import io.llmgateway.system.support.GatewaySuite;
 import io.llmgateway.system.support.IsolatedSuite;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The whole suite on a real Redis Cluster (three masters, one replica each, {@link RedisCluster}) with
  * {@code quarkus.redis.client-type=cluster}: keys and their change events, admission with a
- * per-minute limit, catalog change events, the usage stream read by metering's and auth's consumer
- * groups, its trimming, and the shared endpoint health. Then, under steady traffic, a manual failover
+ * per-minute limit, catalog change events, the usage stream split into three partitions (each its own hash
+ * tag, so they spread over the masters; two accounts' events in two of them) read by metering's and auth's
+ * consumer groups, its trimming, and the shared endpoint health. Then, under steady traffic, a manual failover
  * ({@code CLUSTER FAILOVER} on a replica) of every master in turn: no usage event may be lost or billed
  * twice, and the longest time without a successful answer is reported and bounded.
  */
@@ -40,6 +42,7 @@ class RedisClusterTest {
 
     /** Longest time the gateway may go without answering during one failover. */
     private static final Duration MAX_OUTAGE = Duration.ofSeconds(10);
+    private static final int PARTITIONS = 3;
 
     private RedisCluster cluster;
     private IsolatedSuite suite;
@@ -69,10 +72,20 @@ class RedisClusterTest {
                 "GATEWAY_INGEST_CLAIM_INTERVAL", "2s"));
         env.get("auth-service").putAll(Map.of("GATEWAY_USAGE_CLAIM_MIN_IDLE", "10s", "GATEWAY_USAGE_CLAIM_INTERVAL",
                 "2s"));
+        // the usage stream split into partitions, each its own hash tag: they land on different masters, and
+        // metering's and auth's consumers read every one
+        for (String module : List.of("routing-service", "auth-service", "metering-service")) {
+            env.get(module).put("GATEWAY_USAGE_PARTITIONS", String.valueOf(PARTITIONS));
+        }
         suite = started.add(IsolatedSuite.start(cluster.hosts(), InfraLocator.postgres(), env));
         String prefix = suite.redisPrefix();
-        System.out.println("[RedisClusterTest] usage stream on master " + cluster.masterOf(prefix + "gw:usage")
-                + ", key events on " + cluster.masterOf(prefix + "gw:key-events") + ", catalog events on "
+        RedisKeys keys = new RedisKeys(prefix);
+        List<String> partitions = keys.usageStreams(PARTITIONS);
+        List<Integer> partitionMasters = new ArrayList<>();
+        for (String partition : partitions) {
+            partitionMasters.add(cluster.masterOf(partition));
+        }
+        System.out.println("[RedisClusterTest] usage partitions on masters " + partitionMasters + ", key events on " + cluster.masterOf(prefix + "gw:key-events") + ", catalog events on "
                 + cluster.masterOf(prefix + "gw:catalog-events") + "; masters " + cluster.masters());
 
         keyEventsReachRouting();
@@ -85,6 +98,11 @@ class RedisClusterTest {
         // a second account in the same traffic: its counters live in another slot, so the batched releases
         // and corrections of pending counters span slots
         GatewaySuite.Account other = suite.createAccount("20.00");
+        // and its usage events in another partition than the first account's
+        while (RedisKeys.usagePartition(other.accountId(), PARTITIONS)
+                == RedisKeys.usagePartition(account.accountId(), PARTITIONS)) {
+            other = suite.createAccount("20.00");
+        }
         ChatLoad otherLoad = new ChatLoad(suite, other.inferenceKey());
         List<Long> sentAt = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -170,16 +188,15 @@ class RedisClusterTest {
                     + suite.logTails());
         }
 
-        // trimming: routing trims the usage stream to what the groups still need
+        // both accounts' partitions were written, then trimmed by routing to what the groups still need
+        long used = partitions.stream().filter(p -> !"0".equals(xinfo(p))).count();
+        assertTrue(used >= 2, "the two accounts' events went to two partitions: " + partitions.stream()
+                .map(p -> p + "=" + xinfo(p)).toList());
         String left = ChatLoad.eventually(() -> {
-            try {
-                String n = cluster.clusterCli("XLEN", prefix + "gw:usage").trim();
-                return Long.parseLong(n) < ok.size() / 2 ? n : null;
-            } catch (Exception e) {
-                return null;
-            }
+            long n = partitions.stream().mapToLong(this::xlen).sum();
+            return n >= 0 && n < ok.size() / 2 ? String.valueOf(n) : null;
         }, 20_000);
-        assertTrue(left != null, "the usage stream is trimmed once consumed");
+        assertTrue(left != null, "the usage partitions are trimmed once consumed");
 
         // shared endpoint health: routing's buckets are in the cluster, and no command was refused for its slots
         List<String> health = cluster.keys(prefix + "gw:{eh}:*");
@@ -189,7 +206,7 @@ class RedisClusterTest {
             assertTrue(!routingLog.contains(refused), "routing log mentions " + refused + suite.logTails());
         }
         System.out.println("[RedisClusterTest] all " + ok.size() + " generations metered once, ledger debited "
-                + total + ", usage stream trimmed to " + left + " entries, " + health.size()
+                + total + ", usage partitions trimmed to " + left + " entries, " + health.size()
                 + " endpoint-health buckets; total " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
@@ -265,6 +282,31 @@ class RedisClusterTest {
                     Duration.ofSeconds(10)).statusCode();
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /** Entries in a stream of the cluster; -1 when the cluster does not answer. */
+    private long xlen(String stream) {
+        try {
+            return Long.parseLong(cluster.clusterCli("XLEN", stream).trim());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** How many entries were ever added to a stream (its {@code entries-added}), as text. */
+    private String xinfo(String stream) {
+        try {
+            String info = cluster.clusterCli("XINFO", "STREAM", stream);
+            String[] lines = info.split("\\R");
+            for (int i = 0; i + 1 < lines.length; i++) {
+                if ("entries-added".equals(lines[i].trim())) {
+                    return lines[i + 1].trim();
+                }
+            }
+            return "0";
+        } catch (Exception e) {
+            return "0";
         }
     }
 }
