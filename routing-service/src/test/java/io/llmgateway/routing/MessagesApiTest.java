@@ -74,6 +74,42 @@ class MessagesApiTest extends GatewayTest {
         assertEquals(1, events, "billed once");
     }
 
+    /**
+     * Betas that only switch Anthropic's behaviour reach every endpoint speaking its protocol, from the
+     * Messages route's {@code anthropic-beta} and from OpenRouter's {@code x-anthropic-beta} on chat;
+     * an OpenAI-compatible endpoint gets none; a name that is not one is a 400 naming the header.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anthropicBetasReachTheEndpointsSpeakingAnthropicsProtocol() {
+        Simulator.requireFresh();
+        given().header("x-api-key", "sk-good").header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", "interleaved-thinking-2025-05-14, context-1m-2025-08-07")
+                .contentType("application/json").body(messages("sim/claude", false)).post("/api/v1/messages")
+                .then().statusCode(200);
+        assertEquals("interleaved-thinking-2025-05-14,context-1m-2025-08-07",
+                ((Map<String, Object>) Simulator.lastRequest("sim-claude").get("headers")).get("anthropic-beta"));
+
+        withKey("sk-good").header("x-anthropic-beta", "fine-grained-tool-streaming-2025-05-14")
+                .body("{\"model\":\"sim/claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post(GatewayRequests.CHAT_COMPLETIONS).then().statusCode(200);
+        assertEquals("fine-grained-tool-streaming-2025-05-14",
+                ((Map<String, Object>) Simulator.lastRequest("sim-claude").get("headers")).get("anthropic-beta"));
+
+        post("sk-good", messages("sim/multi", false)).then().statusCode(200); // sends prompt-caching-2024-07-31
+        List<Map<String, Object>> openai = new java.util.ArrayList<>(Simulator.requests("sim-a"));
+        openai.addAll(Simulator.requests("sim-b"));
+        assertEquals(1, openai.size());
+        assertNull(((Map<String, Object>) openai.get(0).get("headers")).get("anthropic-beta"));
+
+        given().header("x-api-key", "sk-good").header("anthropic-beta", "context-1m-2025-08-07,Not A Beta!")
+                .contentType("application/json").body(messages("sim/claude", false)).post("/api/v1/messages")
+                .then().statusCode(400).body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("anthropic-beta"))
+                .body("error.message", containsString("Not A Beta!"));
+        assertEquals(2, Simulator.requests("sim-claude").size(), "the refused request never reached the provider");
+    }
+
     @Test
     void plainAnswerFromAnOpenAiCompatibleUpstream() {
         Response r = post("sk-good", messages("test/model", false));

@@ -49,7 +49,8 @@ public record ExchangeServices(RoutingConfig config, Vertx vertx, Tracer tracer,
         String credential = c.provider().credentialRef() == null ? null : System.getenv(c.provider().credentialRef());
         boolean embeddings = request.kind() == RequestKind.EMBEDDINGS;
         UpstreamCall call = embeddings ? adapter.embeddingsRequest(request.body(), c, credential)
-                : adapter.request(MiddleOut.fit(request, c), c, request.stream(), credential);
+                : adapter.withBetas(adapter.request(MiddleOut.fit(request, c), c, request.stream(), credential),
+                        request.anthropicBeta());
         long firstByte = request.stream() ? config.upstream().firstByteTimeout().toMillis()
                 : config.upstream().responseTimeout().toMillis();
         return new UpstreamAttempt(clients, vertx, adapter, call, embeddings ? adapter::embeddingsResponse

@@ -4,6 +4,7 @@ import io.llmgateway.contracts.error.GatewayException;
 import io.llmgateway.contracts.internal.KeyState;
 import io.llmgateway.routing.admission.Admission;
 import io.llmgateway.routing.admission.AdmissionLeases;
+import io.llmgateway.routing.canonical.AnthropicBeta;
 import io.llmgateway.routing.canonical.CanonicalRequest;
 import io.llmgateway.routing.canonical.IngressFormat;
 import io.llmgateway.routing.canonical.RequestKind;
@@ -73,7 +74,9 @@ public class InferenceHandler {
         try {
             String keyHash = KeyCache.hash(KeyCheck.credential(ctx.request().headers()));
             Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-            CanonicalRequest request = format.parse(body, ctx.request().headers());
+            CanonicalRequest parsed = format.parse(body, ctx.request().headers());
+            List<String> betas = AnthropicBeta.of(ctx.request().headers());
+            CanonicalRequest request = betas.isEmpty() ? parsed : parsed.withAnthropicBeta(betas);
             forgetBody(ctx);
             io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
             io.vertx.core.Context own = Vertx.currentContext();
@@ -111,7 +114,8 @@ public class InferenceHandler {
         CanonicalRequest request = asked;
         if (request.kind() == RequestKind.CHAT && Presets.named(request.body())) {
             // presets belong to the key's account: applied once the key is known, then validated again
-            request = parser.canonical(presets.apply(request.body(), key.accountId()));
+            request = parser.canonical(presets.apply(request.body(), key.accountId()))
+                    .withAnthropicBeta(asked.anthropicBeta());
         }
         request = autoRouter.choose(request);
         List<Candidate> candidates = selector.candidates(request);

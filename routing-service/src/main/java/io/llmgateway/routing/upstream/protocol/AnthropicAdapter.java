@@ -12,6 +12,7 @@ import io.llmgateway.routing.usage.Tokens;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +36,14 @@ public class AnthropicAdapter implements ProviderAdapter {
         headers.put("anthropic-version", "2023-06-01");
         return new UpstreamCall(OpenAiAdapter.trim(c.baseUrl()) + "/messages", headers,
                 Json.buffer(AnthropicRequest.body(in, c, stream)));
+    }
+
+    @Override
+    public UpstreamCall withBetas(UpstreamCall call, List<String> betas) {
+        if (!betas.isEmpty()) {
+            call.headers().put("anthropic-beta", String.join(",", betas));
+        }
+        return call;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.llmgateway.routing.canonical.Completion;
 import io.llmgateway.routing.canonical.Json;
 import io.llmgateway.routing.canonical.StreamSink;
 import io.llmgateway.routing.selection.Candidate;
+import java.util.List;
 
 /**
  * Translates between the canonical model (OpenRouter's chat form) and one provider wire protocol,
@@ -19,6 +20,14 @@ public interface ProviderAdapter {
     String name();
 
     UpstreamCall request(ObjectNode chatRequest, Candidate candidate, boolean stream, String credential);
+
+    /**
+     * The call with the client's Anthropic opt-ins ({@link io.llmgateway.routing.canonical.AnthropicBeta}),
+     * for the protocol that has them; the others have no such switch and send the call as it is.
+     */
+    default UpstreamCall withBetas(UpstreamCall call, List<String> betas) {
+        return call;
+    }
 
     /** Throws {@link IllegalArgumentException} when the body is not a valid answer. */
     Completion response(JsonNode body);
