@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * Decides the one id of each real model among the names the normaliser produced, in this order:
  * <ol>
  * <li>the reviewed alias table {@code seed/model-aliases.txt} (what rules cannot decide), for every
- * spelling with the same loose key as its left side;</li>
+ * spelling with the same loose key as its left side; a left side {@code provider:id} speaks for that
+ * provider's name only and is applied before ({@link #applyProviderAliases});</li>
  * <li>ids with the same {@link ModelNameNormalizer#looseKey} are one model: OpenRouter's own id wins,
  * else the id most providers use, else the one written with dots, then dashes, then the shorter;</li>
  * <li>a chat name without {@code -instruct}, {@code -it} or {@code -chat} ({@code qwen/qwen2.5-72b}) is the
@@ -73,6 +74,30 @@ public final class CanonicalIds {
             out.put(id, canonical);
         });
         return out;
+    }
+
+    /** A table line's left side {@code <provider slug>:<normalised id>}: one provider's name only. */
+    private static final java.util.regex.Pattern PROVIDER_QUALIFIED = java.util.regex.Pattern.compile("^[a-z0-9-]+:[^/]+/.+$");
+
+    /** The table's lines that speak for every provider's spelling (what {@link #resolve} takes). */
+    public static Map<String, String> forAllProviders(Map<String, String> aliasTable) {
+        Map<String, String> out = new TreeMap<>(aliasTable);
+        out.keySet().removeIf(from -> PROVIDER_QUALIFIED.matcher(from).matches());
+        return out;
+    }
+
+    /**
+     * Gives each candidate named by a provider-qualified line ({@code azure:mistralai/mistral-small}) that
+     * line's model id; other providers' same spelling is untouched. The provider's name stays its
+     * {@code provider_model}.
+     */
+    static List<SeedEntries.Candidate> applyProviderAliases(List<SeedEntries.Candidate> candidates,
+            Map<String, String> aliasTable) {
+        return candidates.stream().map(c -> {
+            String target = aliasTable.get(ProviderDirectory.slugOf(c.litellmProvider()) + ":" + c.name().modelId());
+            return target == null ? c : new SeedEntries.Candidate(c.key(),
+                    new ModelNameNormalizer.Name(c.name().providerModel(), target), c.litellmProvider(), c.spec(), c.kind());
+        }).toList();
     }
 
     private static final java.util.regex.Pattern TUNED = java.util.regex.Pattern.compile("-(instruct|it|chat)(?=-|$)");

@@ -82,14 +82,15 @@ public final class SeedCatalog {
     static Plan build(JsonNode root) {
         long defaultCreated = epochOf(root.path("last_updated").asText("2026-07-24"), 0);
         SeedEntries.Entries entries = SeedEntries.read(root);
-        List<Candidate> candidates = DatedBuilds.separate(entries.candidates());
+        Map<String, String> aliasTable = CanonicalIds.loadAliasTable();
+        List<Candidate> candidates = CanonicalIds.applyProviderAliases(DatedBuilds.separate(entries.candidates()), aliasTable);
         Map<String, Set<String>> providersById = new TreeMap<>();
         for (Candidate c : candidates) {
             providersById.computeIfAbsent(c.name().modelId(), m -> new TreeSet<>())
                     .add(ProviderDirectory.slugOf(c.litellmProvider()));
         }
         Map<String, String> canonical = CanonicalIds.resolve(providersById, entries.openRouterIds(),
-                CanonicalIds.loadAliasTable());
+                CanonicalIds.forAllProviders(aliasTable));
         // canonical model id -> provider slug -> candidate entries (one provider may list a model several times)
         Map<String, Map<String, List<Candidate>>> byModel = new TreeMap<>();
         Map<String, ProviderEntity> providers = new TreeMap<>();
