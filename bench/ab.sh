@@ -72,6 +72,13 @@ direct_point() {
     wrk -t1 -c1 -d"${DURATION}s" --latency -s "$ROOT/bench/chat.lua" "$SIM" 2>/dev/null)"
   echo "$(awk '/^ +50%/{print $2}' <<<"$out" | to_ms) $(awk '/^ +99%/{print $2}' <<<"$out" | to_ms)"
 }
+# cpu_ms PID... -> CPU time (user + system) the processes used so far, in ms
+cpu_ms() {
+  local tick total=0 pid
+  tick="$(getconf CLK_TCK)"
+  for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done
+  echo $(( total * 1000 / tick ))
+}
 ttft_added() {
   TTFT_STREAMS="${TTFT_STREAMS:-60}" node "$ROOT/bench/ttft.mjs" "$SIM" "http://127.0.0.1:$1" "$BENCH_KEY" "$PROVIDER" \
     "$UPSTREAM_MODEL" "$GATEWAY_MODEL" | sed -n 's/.*added p50 \([-0-9.]*\) p99.*/\1/p' | head -1
@@ -91,18 +98,25 @@ for r in $(seq 1 "$ROUNDS"); do
   d="$(direct_point)"
   for entry in "${order[@]}"; do
     read -r name port <<<"$entry"
+    pid="$BASE_PID"; [[ "$name" == new ]] && pid="$NEW_PID"
     step "round $r of $ROUNDS: $name (:$port)"
     kill -STOP $BILLING_PIDS
     paused="$(point "$name" "$port" 32)"
     one="$(point "$name" "$port" 1)"
     kill -CONT $BILLING_PIDS
     catch_up
+    # CPU per request of the whole product's point: this build's routing, and auth + metering until
+    # they have settled what it sent (a build whose events cost more to settle shows there)
+    r0="$(cpu_ms "$pid")"; b0="$(cpu_ms $BILLING_PIDS)"
     whole="$(point "$name-whole" "$port" 32)"
+    r1="$(cpu_ms "$pid")"
     catch_up
+    b1="$(cpu_ms $BILLING_PIDS)"
     ttft="$(ttft_added "$port")"
     read -r p_rps _ _ <<<"$paused"; read -r _ o50 o99 <<<"$one"; read -r w_rps _ _ <<<"$whole"; read -r d50 d99 <<<"$d"
     row="$(awk -v r="$r" -v n="$name" -v pr="$p_rps" -v wr="$w_rps" -v o50="$o50" -v o99="$o99" -v d50="$d50" -v d99="$d99" -v t="$ttft" \
-      'BEGIN{printf "| %s | %s | %.0f | %.0f | %.3f | %.3f | %s |", r, n, pr, wr, o50-d50, o99-d99, t}')"
+      -v rc="$(( r1 - r0 ))" -v bc="$(( b1 - b0 ))" -v d="$DURATION" \
+      'BEGIN{n_req = wr * d; printf "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |", r, n, pr, wr, rc * 1000 / n_req, bc * 1000 / n_req, o50-d50, o99-d99, t}')"
     ROWS+=("$row")
     echo "    $row"
   done
@@ -116,9 +130,10 @@ done
   echo "Both builds run side by side against the same suite; rounds alternate which goes first. req/s at 32"
   echo "connections (wrk, ${DURATION}s) with auth and metering paused, and with the whole product running; added"
   echo "p50/p99 at one connection against the simulator straight (billing paused); first token added p50"
-  echo "(bench/ttft.mjs, ${TTFT_STREAMS:-60} streams taking turns with the simulator straight)."
+  echo "(bench/ttft.mjs, ${TTFT_STREAMS:-60} streams taking turns with the simulator straight). CPU µs per request"
+  echo "of the whole product's point: the build's routing during it, and auth + metering until they settled it."
   echo
-  echo "| round | build | req/s, billing paused | req/s, whole product | added p50 ms | added p99 ms | first token added ms |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| round | build | req/s, billing paused | req/s, whole product | routing CPU µs/req | auth + metering CPU µs/req | added p50 ms | added p99 ms | first token added ms |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${ROWS[@]}"
 } | tee -a "$ROOT/docs/benchmarks.md"
