@@ -207,11 +207,12 @@ class FaultsTest {
 
     @Test
     void forMsFaultExpiresByItself() throws Exception {
-        fault("f-flap", "{\"fault\":{\"type\":\"status:503\",\"for_ms\":300}}");
+        // long enough that a stalled machine still sends the first call inside it
+        fault("f-flap", "{\"fault\":{\"type\":\"status:503\",\"for_ms\":1500}}");
         given().contentType("application/json").body(CHAT + "}").post("/p/f-flap/v1/chat/completions").then()
                 .statusCode(503);
         int status = 503;
-        for (int i = 0; i < 50 && status == 503; i++) {
+        for (int i = 0; i < 100 && status == 503; i++) {
             Thread.sleep(50);
             status = given().contentType("application/json").body(CHAT + "}").post("/p/f-flap/v1/chat/completions")
                     .then().extract().statusCode();

@@ -19,7 +19,7 @@ import io.llmgateway.routing.upstream.protocol.ReasoningDetails;
 import io.llmgateway.routing.upstream.protocol.StreamDecoder;
 import io.llmgateway.routing.usage.Ending;
 import io.llmgateway.routing.usage.RequestClock;
-import io.llmgateway.routing.usage.Tokens;
+import io.llmgateway.routing.usage.StreamedUsage;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -70,16 +70,7 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     private HttpClientResponse streaming;
     private SseParser parser;
     private long idleMs;
-    private TokenUsage streamUsage = new TokenUsage();
-    /**
-     * Generated text not yet counted, for the estimate when the provider reports no usage. Counted
-     * and dropped in pieces of about {@link #UNCOUNTED_TEXT_MAX} characters, cut before a space
-     * (where a token starts, so the pieces count as the whole would), so a long answer does not stay
-     * in memory until the stream ends.
-     */
-    private final StringBuilder streamed = new StringBuilder();
-    private long streamedTokens;
-    private static final int UNCOUNTED_TEXT_MAX = 1024;
+    private final StreamedUsage usage = new StreamedUsage();
     private String finishReason;
     private String nativeFinishReason;
     private String upstreamId;
@@ -332,11 +323,11 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         }
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual()) {
-            streamed(content.asText());
+            usage.generated(content.asText());
         }
         JsonNode reasoning = delta.get("reasoning");
         if (reasoning != null && reasoning.isTextual()) {
-            streamed(reasoning.asText());
+            usage.generated(reasoning.asText());
         }
         if (finish != null) {
             finishReason = finish;
@@ -352,10 +343,8 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     }
 
     @Override
-    public void usage(TokenUsage usage) {
-        if (usage.present) {
-            streamUsage = usage;
-        }
+    public void usage(TokenUsage reported) {
+        usage.reported(reported);
     }
 
     @Override
@@ -377,7 +366,7 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         Buffer last = Buffer.buffer(512);
         writer.done(last, u, cost);
         end(last);
-        onEnd.accept(Ending.success(active, u, !streamUsage.present, cost,
+        onEnd.accept(Ending.success(active, u, usage.estimated(), cost,
                 finishReason == null ? "stop" : finishReason, nativeFinishReason, upstreamId));
     }
 
@@ -393,31 +382,18 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         writer.failed(last, message, u, cost);
         end(last);
         // billed for what was generated before the failure
-        onEnd.accept(new Ending(active, u, !streamUsage.present, cost, UsageEvent.STATUS_ERROR, 502, "error", null,
+        onEnd.accept(new Ending(active, u, usage.estimated(), cost, UsageEvent.STATUS_ERROR, 502, "error", null,
                 message, upstreamId));
     }
 
     /** The client left mid-stream: how it ended, billed for what was generated until then. */
     Ending clientGone() {
         TokenUsage u = usageOrEstimate();
-        return new Ending(active, u, !streamUsage.present, Pricer.cost(active, u), UsageEvent.STATUS_CANCELLED, 499,
+        return new Ending(active, u, usage.estimated(), Pricer.cost(active, u), UsageEvent.STATUS_CANCELLED, 499,
                 finishReason, nativeFinishReason, "client disconnected", upstreamId);
     }
 
-    private void streamed(String text) {
-        streamed.append(text);
-        if (streamed.length() > UNCOUNTED_TEXT_MAX) {
-            int space = streamed.lastIndexOf(" ");
-            int cut = space > 0 ? space : streamed.length(); // no space at all: the piece is counted whole
-            streamedTokens += Tokens.count(streamed.substring(0, cut));
-            streamed.delete(0, cut);
-        }
-    }
-
     private TokenUsage usageOrEstimate() {
-        if (streamUsage.present) {
-            return streamUsage;
-        }
-        return TokenUsage.of(Tokens.prompt(request.body()), streamedTokens + Tokens.count(streamed.toString()), 0, 0);
+        return usage.usage(request.body());
     }
 }
