@@ -91,7 +91,7 @@ start_routing() {
   local env_args=()
   mapfile -t env_args < <(routing_env)
   # shellcheck disable=SC2086
-  ( exec env "${env_args[@]}" "QUARKUS_HTTP_PORT=$port" "$@" java $jvm \
+  ( exec env "${env_args[@]}" "QUARKUS_HTTP_PORT=$port" "$@" "${ROUTING_JAVA:-java}" $jvm \
       -jar "${ROUTING_JAR:-$ROOT/routing-service/target/quarkus-app/quarkus-run.jar}" >"$WORK/$name.log" 2>&1 ) &
   REPLICA_PID=$!
   echo "$REPLICA_PID" >"$WORK/$name.pid"

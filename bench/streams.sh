@@ -25,6 +25,10 @@
 #                             streams must last longer than it, and a slower pace keeps the chunk rate
 #                             (N x TPS per second) within what two cores relay
 #   STREAMS_HISTOGRAMS=1      keep the live class histogram of each size (bench/.work/streams-N.histo)
+#   STREAMS_JVM               routing's JVM options (default -XX:+UseSerialGC -Xms64m -Xmx512m), e.g. with
+#                             a small young generation (-Xmn32m), which leaves long-lived streams more old space
+#   ROUTING_JAVA              the java binary routing runs on (default: java on the PATH), e.g. a JDK 25's,
+#                             whose -XX:+UseCompactObjectHeaders makes every object header 4 bytes smaller
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -52,9 +56,9 @@ create_bench_key
 
 RESULTS=()
 for n in "${SIZES[@]}"; do
-  step "routing on :$PORT with -Xmx512m (open files limit $FDS)"
+  step "routing on :$PORT with ${STREAMS_JVM:-the default JVM options} (open files limit $FDS)"
   per_connection=$(( H2_CONNECTIONS > 0 ? (n + H2_CONNECTIONS - 1) / H2_CONNECTIONS : 100 ))
-  start_routing streams-routing-$PORT "$PORT" "-XX:+UseSerialGC -Xms64m -Xmx512m" \
+  start_routing streams-routing-$PORT "$PORT" "${STREAMS_JVM:--XX:+UseSerialGC -Xms64m -Xmx512m}" \
     GATEWAY_UPSTREAM_HTTP2=true GATEWAY_UPSTREAM_BULKHEAD=60000 GATEWAY_UPSTREAM_BULKHEAD_QUEUE=60000 \
     QUARKUS_HTTP_LIMITS_MAX_CONCURRENT_STREAMS="$per_connection"
   # ten short streams to load the key and warm the path, at the simulator's own pace (at the slowed
@@ -77,7 +81,7 @@ done
   echo "### Streams run of $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Command: \`flock /tmp/bench.lock bench/streams.sh ${SIZES[*]}\` on $(nproc) cores; routing with"
-  echo "\`-XX:+UseSerialGC -Xms64m -Xmx512m\` and \`GATEWAY_UPSTREAM_HTTP2=true\`, open files limit $FDS; simulator \`openai\` at ttft 0, $TPS tokens/s, $TOKENS tokens; ramp $RAMP_MS ms; client HTTP/2 connections $H2_CONNECTIONS (0: HTTP/1.1)."
+  echo "\`${STREAMS_JVM:--XX:+UseSerialGC -Xms64m -Xmx512m}\` on \`${ROUTING_JAVA:-java}\` and \`GATEWAY_UPSTREAM_HTTP2=true\`, open files limit $FDS; simulator \`openai\` at ttft 0, $TPS tokens/s, $TOKENS tokens; ramp $RAMP_MS ms; client HTTP/2 connections $H2_CONNECTIONS (0: HTTP/1.1)."
   echo
   echo "| streams | answered 200 | ended with [DONE] | errors | peak in flight | live heap after full GC (MB) | max heap used (MB) | max RSS (MB) | idle heap / RSS (MB) |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
