@@ -39,17 +39,27 @@ let dataChunks = 0;
 /** Reads one response's SSE body (a readable stream of utf8 strings) until it ends. */
 function readStream(res, sentAt, resolve) {
   headers++;
-  let tail = '', gotData = false, sawDone = false;
+  let tail = '', gotData = false, sawDone = false, sawError = false;
   res.setEncoding('utf8');
   res.on('data', (chunk) => {
     if (chunk.includes('data:')) {
       dataChunks++;
       if (!gotData) { gotData = true; firstChunk++; firstTokenMs.push(Date.now() - sentAt); }
     }
-    tail = (tail + chunk).slice(-64);
+    const seen = tail + chunk;
+    // a stream the gateway had to end (the provider stalled or failed) also ends with [DONE], after
+    // an error chunk: that is a failed stream, not a delivered one
+    if (!sawError && seen.includes('"finish_reason":"error"')) sawError = true;
+    tail = seen.slice(-64);
     if (!sawDone && tail.includes('data: [DONE]')) sawDone = true;
   });
-  res.on('end', () => { open--; if (sawDone) done++; else err('ended without [DONE]'); resolve(); });
+  res.on('end', () => {
+    open--;
+    if (sawError) err('ended with an error chunk');
+    else if (sawDone) done++;
+    else err('ended without [DONE]');
+    resolve();
+  });
   res.on('error', (e) => { open--; err(`response ${e.code ?? e.message}`); resolve(); });
 }
 

@@ -27,6 +27,8 @@
 #   STREAMS_HISTOGRAMS=1      keep the live class histogram of each size (bench/.work/streams-N.histo)
 #   STREAMS_JVM               routing's JVM options (default -XX:+UseSerialGC -Xms64m -Xmx512m), e.g. with
 #                             a small young generation (-Xmn32m), which leaves long-lived streams more old space
+#                             Past about 20,000 streams the suite's simulator needs more than its 512 MB
+#                             heap to play them all: `JAVA_OPTS=-Xmx2g ./services restart provider-simulator`
 #   ROUTING_JAVA              the java binary routing runs on (default: java on the PATH), e.g. a JDK 25's,
 #                             whose -XX:+UseCompactObjectHeaders makes every object header 4 bytes smaller
 set -euo pipefail
