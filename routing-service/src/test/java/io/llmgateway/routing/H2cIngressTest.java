@@ -3,7 +3,6 @@ package io.llmgateway.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.routing.selection.CatalogCache;
 import io.llmgateway.testsupport.RealInfrastructure;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -35,10 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @WithTestResource(StubUpstream.class)
-class H2cIngressTest {
-
-    @Inject
-    CatalogCache catalog;
+class H2cIngressTest extends GatewayTest {
 
     @Inject
     Vertx vertx;
@@ -46,13 +42,7 @@ class H2cIngressTest {
     HttpClient client;
 
     @BeforeEach
-    void setUp() throws InterruptedException {
-        StubUpstream.MODE.clear();
-        StubUpstream.CALLS.clear();
-        StubUpstream.LAST_BODY.clear();
-        for (int i = 0; i < 100 && !catalog.loaded(); i++) {
-            Thread.sleep(100);
-        }
+    void setUp() {
         // one connection: every stream of the test shares it
         client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false), new PoolOptions().setHttp2MaxSize(1));
@@ -77,7 +67,14 @@ class H2cIngressTest {
     private CompletableFuture<HttpClientResponse> post(String body) {
         CompletableFuture<HttpClientResponse> response = new CompletableFuture<>();
         client.request(chatCompletions())
-                .compose(req -> req.send(body)).onSuccess(response::complete).onFailure(response::completeExceptionally);
+                .compose(req -> req.send(body)).onSuccess(r -> {
+                    if (r.statusCode() == 200) {
+                        response.complete(r);
+                    } else { // what was refused, read in the response's own callback
+                        r.body().onComplete(b -> response.completeExceptionally(new AssertionError(
+                                "HTTP " + r.statusCode() + ": " + (b.succeeded() ? b.result() : b.cause()))));
+                    }
+                }).onFailure(response::completeExceptionally);
         return response;
     }
 

@@ -38,6 +38,16 @@ public record CanonicalRequest(RequestKind kind, ObjectNode body, List<String> m
                 usesTools, usesResponseFormat, usedParameters, echo, anthropicBeta);
     }
 
+    /**
+     * The same request without its body ({@code null}): what an open stream keeps once no attempt can
+     * follow (models, settings, estimates, echo), without the request's JSON tree, which grows with the
+     * prompt and would otherwise live as long as the stream.
+     */
+    public CanonicalRequest withoutBody() {
+        return new CanonicalRequest(kind, null, models, stream, provider, promptTokenEstimate, maxTokens, usesTools,
+                usesResponseFormat, usedParameters, echo, anthropicBeta);
+    }
+
     /** The same request with the client's Anthropic opt-ins. */
     public CanonicalRequest withAnthropicBeta(List<String> betas) {
         return new CanonicalRequest(kind, body, models, stream, provider, promptTokenEstimate, maxTokens, usesTools,

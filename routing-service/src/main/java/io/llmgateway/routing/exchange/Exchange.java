@@ -52,7 +52,8 @@ final class Exchange {
     private final ExchangeServices s;
     private final HttpServerResponse response;
     private final IngressFormat format;
-    private final CanonicalRequest request;
+    /** Without its body once a stream started: no attempt follows, and an open stream should not hold it. */
+    private CanonicalRequest request;
     private final RequestIdentity identity;
     private final StreamHead head;
     private final Failover failover;
@@ -81,7 +82,7 @@ final class Exchange {
         this.format = format;
         this.request = request;
         this.identity = identity;
-        this.head = new StreamHead(identity.generationId(), identity.created(), request);
+        this.head = StreamHead.of(identity.generationId(), identity.created(), request);
         this.failover = new Failover(s.config().upstream(), candidates);
         this.gate = new AdmissionGate(admission, optimistic);
         this.optimistic = optimistic;
@@ -89,7 +90,7 @@ final class Exchange {
         this.context = s.vertx().getOrCreateContext();
         this.span = s.requestSpan(format.operation(), identity.requestedModel(), parent);
         this.relay = request.stream()
-                ? new StreamRelay(s, response, context, format.streamWriter(head), request, clock, this::finish)
+                ? new StreamRelay(s, response, context, format.streamWriter(head), clock, this::finish)
                 : null;
     }
 
@@ -185,7 +186,7 @@ final class Exchange {
         if (finished) {
             return;
         }
-        Candidate c = failover.next(remainingMs());
+        Candidate c = failover.next(clock.remainingMs(s.config().upstream().deadline()));
         if (c == null) {
             giveUp(failover.exhausted());
         } else {
@@ -208,7 +209,8 @@ final class Exchange {
         }
         failover.started();
         long attemptStarted = System.nanoTime();
-        UpstreamAttempt attempt = s.attempt(adapter, c, request, remainingMs(), this::attemptWritten);
+        UpstreamAttempt attempt = s.attempt(adapter, c, request, clock.remainingMs(s.config().upstream().deadline()),
+                this::attemptWritten);
         current = attempt;
         Span attemptSpan = s.attemptSpan(format.operation(), c, span);
         s.guards().guarded(c.endpointId(), attempt::send).whenComplete((outcome, error) -> {
@@ -258,7 +260,8 @@ final class Exchange {
                 }
                 deliver(() -> {
                     outcome.tap().response.resume();
-                    relay.start(c, adapter, outcome.tap(), attempt);
+                    relay.start(c, adapter, outcome.tap(), attempt, request);
+                    request = request.withoutBody();
                 });
             } else {
                 deliver(() -> respond(c, outcome.completion()));
@@ -312,10 +315,6 @@ final class Exchange {
         } else {
             moveOn();
         }
-    }
-
-    private long remainingMs() {
-        return s.config().upstream().deadline().toMillis() - clock.elapsedMs();
     }
 
     // ---------------------------------------------------------------- JSON answer

@@ -19,6 +19,7 @@ import io.llmgateway.routing.upstream.protocol.ReasoningDetails;
 import io.llmgateway.routing.upstream.protocol.StreamDecoder;
 import io.llmgateway.routing.usage.Ending;
 import io.llmgateway.routing.usage.RequestClock;
+import io.llmgateway.routing.usage.PromptText;
 import io.llmgateway.routing.usage.StreamedUsage;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +44,8 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     private final HttpServerResponse response;
     private final Context context;
     private final StreamWriter writer;
-    private final CanonicalRequest request;
+    /** The prompt, for the estimate; known once the stream started (its request's tree is let go then). */
+    private PromptText prompt;
     private final RequestClock clock;
     private final Consumer<Ending> onEnd;
     private long keepaliveTimer = -1;
@@ -77,12 +79,11 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     private boolean upstreamDone;
 
     StreamRelay(ExchangeServices services, HttpServerResponse response, Context context, StreamWriter writer,
-            CanonicalRequest request, RequestClock clock, Consumer<Ending> onEnd) {
+            RequestClock clock, Consumer<Ending> onEnd) {
         this.services = services;
         this.response = response;
         this.context = context;
         this.writer = writer;
-        this.request = request;
         this.clock = clock;
         this.onEnd = onEnd;
     }
@@ -155,8 +156,9 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
 
     // ---------------------------------------------------------------- the provider's stream
 
-    void start(Candidate c, ProviderAdapter adapter, StreamTap tap, UpstreamAttempt attempt) {
+    void start(Candidate c, ProviderAdapter adapter, StreamTap tap, UpstreamAttempt attempt, CanonicalRequest request) {
         active = c;
+        prompt = PromptText.of(request.body());
         this.attempt = attempt;
         writer.begin(c.providerName(), c.model().id());
         if (closed) {
@@ -361,7 +363,7 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
             return;
         }
         upstreamDone = true;
-        TokenUsage u = usageOrEstimate();
+        TokenUsage u = usage.usage(prompt);
         BigDecimal cost = Pricer.cost(active, u);
         Buffer last = Buffer.buffer(512);
         writer.done(last, u, cost);
@@ -376,7 +378,7 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
             return;
         }
         attempt.cut();
-        TokenUsage u = usageOrEstimate();
+        TokenUsage u = usage.usage(prompt);
         BigDecimal cost = Pricer.cost(active, u);
         Buffer last = Buffer.buffer(512);
         writer.failed(last, message, u, cost);
@@ -388,12 +390,8 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
 
     /** The client left mid-stream: how it ended, billed for what was generated until then. */
     Ending clientGone() {
-        TokenUsage u = usageOrEstimate();
+        TokenUsage u = usage.usage(prompt);
         return new Ending(active, u, usage.estimated(), Pricer.cost(active, u), UsageEvent.STATUS_CANCELLED, 499,
                 finishReason, nativeFinishReason, "client disconnected", upstreamId);
-    }
-
-    private TokenUsage usageOrEstimate() {
-        return usage.usage(request.body());
     }
 }

@@ -1,5 +1,7 @@
 package io.llmgateway.routing.usage;
 
+import java.time.Duration;
+
 /**
  * The times of one request: when it arrived, how long it waited on providers (subtracted to tell
  * the gateway's own overhead), when the first stream byte arrived and when the first token left.
@@ -18,6 +20,11 @@ public final class RequestClock {
 
     public long elapsedMs() {
         return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    /** What is left of the request's deadline, counted from its start. */
+    public long remainingMs(Duration deadline) {
+        return deadline.toMillis() - elapsedMs();
     }
 
     public void waitedUpstream(long nanos) {

@@ -1,6 +1,5 @@
 package io.llmgateway.routing.usage;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.routing.canonical.TokenUsage;
 
 /**
@@ -41,11 +40,11 @@ public final class StreamedUsage {
         return !reported.present;
     }
 
-    /** The provider's figures, or the estimate for this canonical request's prompt. */
-    public TokenUsage usage(ObjectNode requestBody) {
+    /** The provider's figures, or the estimate for this prompt. */
+    public TokenUsage usage(PromptText prompt) {
         if (reported.present) {
             return reported;
         }
-        return TokenUsage.of(Tokens.prompt(requestBody), countedTokens + Tokens.count(uncounted.toString()), 0, 0);
+        return TokenUsage.of(prompt.tokens(), countedTokens + Tokens.count(uncounted.toString()), 0, 0);
     }
 }

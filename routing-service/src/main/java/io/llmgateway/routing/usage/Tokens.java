@@ -29,17 +29,7 @@ public final class Tokens {
         if (body.has("input")) {
             return input(body.get("input"));
         }
-        long total = 3;
-        for (JsonNode m : body.path("messages")) {
-            total += 4 + count(Json.contentText(m.get("content")));
-            if (m.has("tool_calls")) {
-                total += count(m.get("tool_calls").toString());
-            }
-        }
-        if (body.has("tools")) {
-            total += count(body.get("tools").toString());
-        }
-        return total;
+        return PromptText.of(body).tokens();
     }
 
     private static long input(JsonNode input) {
