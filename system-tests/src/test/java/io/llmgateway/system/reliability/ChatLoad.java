@@ -22,7 +22,9 @@ final class ChatLoad {
     static final String MODEL = "openai/gpt-4o-mini";
 
     /** One request: HTTP status (-1 = no answer), generation id and cost of a 200, body otherwise. */
-    record Outcome(int index, int status, String generationId, BigDecimal cost, String body, long millis) {
+    /** One request's result; {@code answeredAt} is the {@link System#nanoTime} its answer (or failure) arrived. */
+    record Outcome(int index, int status, String generationId, BigDecimal cost, String body, long millis,
+            long answeredAt) {
         boolean ok() {
             return status == 200;
         }
@@ -54,12 +56,14 @@ final class ChatLoad {
             if (response.statusCode() == 200) {
                 JsonNode json = IsolatedSuite.JSON.readTree(response.body());
                 String id = response.headers().firstValue("X-Generation-Id").orElse(json.path("id").asText());
-                outcome = new Outcome(i, 200, id, json.path("usage").path("cost").decimalValue(), null, ms);
+                outcome = new Outcome(i, 200, id, json.path("usage").path("cost").decimalValue(), null, ms,
+                        System.nanoTime());
             } else {
-                outcome = new Outcome(i, response.statusCode(), null, null, response.body(), ms);
+                outcome = new Outcome(i, response.statusCode(), null, null, response.body(), ms, System.nanoTime());
             }
         } catch (Exception e) {
-            outcome = new Outcome(i, -1, null, null, e.toString(), (System.nanoTime() - started) / 1_000_000);
+            outcome = new Outcome(i, -1, null, null, e.toString(), (System.nanoTime() - started) / 1_000_000,
+                    System.nanoTime());
         }
         outcomes.add(outcome);
         return outcome;
