@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +71,8 @@ public class UsagePublisher {
         return t;
     });
     private volatile boolean redisUp = true;
+    /** Set by {@link #stop}: no new batch starts, and what arrives goes to disk. */
+    private volatile boolean stopping;
     private volatile String lastFailure = "";
     private long timer = -1;
 
@@ -114,8 +117,18 @@ public class UsagePublisher {
     }
 
     public void stop() {
+        stopping = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        // a batch on its way comes back sent, or puts its events back in the queue: wait for it, or
+        // what it puts back after the queue was emptied below would stay in memory and be lost
+        try {
+            for (int i = 0; i < 3000 && draining.get(); i++) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         // last chance: whatever could not be sent is kept on disk for the next start
         List<Pending> rest = new ArrayList<>();
@@ -147,9 +160,8 @@ public class UsagePublisher {
             return;
         }
         Pending pending = new Pending(json, event.traceparent() == null ? "" : event.traceparent(), event.accountId());
-        if (size.get() >= capacity) {
-            spillPresent.set(true);
-            spillExecutor.execute(() -> appendToSpill(List.of(pending)));
+        if (stopping || size.get() >= capacity) {
+            spill(List.of(pending));
             return;
         }
         queue.addLast(pending);
@@ -172,7 +184,7 @@ public class UsagePublisher {
     }
 
     private void drain() {
-        if (!draining.compareAndSet(false, true)) {
+        if (stopping || !draining.compareAndSet(false, true)) {
             return;
         }
         List<Pending> batch = new ArrayList<>(Math.min(batchSize, Math.max(1, size.get())));
@@ -263,11 +275,23 @@ public class UsagePublisher {
             moved.add(0, p);
         }
         size.addAndGet(-moved.size());
-        spillPresent.set(true);
-        spillExecutor.execute(() -> appendToSpill(moved));
+        spill(moved);
     }
 
-    private void appendToSpill(List<Pending> events) {
+    /**
+     * Appends events to the spill file on the spill thread; once that thread has been shut down (the
+     * service is stopping), on the caller's: a moment of file I/O is better than an event lost.
+     */
+    private void spill(List<Pending> events) {
+        spillPresent.set(true);
+        try {
+            spillExecutor.execute(() -> appendToSpill(events));
+        } catch (RejectedExecutionException e) {
+            appendToSpill(events);
+        }
+    }
+
+    private synchronized void appendToSpill(List<Pending> events) {
         try {
             Files.createDirectories(spillFile.getParent());
             try (BufferedWriter w = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
