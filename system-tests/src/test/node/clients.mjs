@@ -65,10 +65,12 @@ await check('openai: embeddings (the SDK asks for base64 and decodes it), dimens
   assert(r.usage.prompt_tokens > 0 && r.usage.total_tokens === r.usage.prompt_tokens, JSON.stringify(r.usage));
 });
 await check('openai: embeddings as floats and as base64 are the same vector', async () => {
+  // both from one provider: the model has several, and each provider's vectors are its own
+  const provider = { only: ['openai'] };
   const floats = await openai.embeddings.create({ model: EMBEDDING_MODEL, input: 'the same input', dimensions: 16,
-    encoding_format: 'float' });
+    encoding_format: 'float', provider });
   const b64 = await openai.embeddings.create({ model: EMBEDDING_MODEL, input: 'the same input', dimensions: 16,
-    encoding_format: 'base64' });
+    encoding_format: 'base64', provider });
   const bytes = Buffer.from(b64.data[0].embedding, 'base64');
   const decoded = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
   assert(decoded.length === 16, `base64 length ${decoded.length}`);
