@@ -261,7 +261,7 @@ final class Exchange {
                 deliver(() -> {
                     outcome.tap().response.resume();
                     relay.start(c, adapter, outcome.tap(), attempt, request);
-                    request = request.withoutBody();
+                    request = head.request(); // a stream's head holds it without its body already
                 });
             } else {
                 deliver(() -> respond(c, outcome.completion()));

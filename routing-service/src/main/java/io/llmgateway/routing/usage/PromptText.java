@@ -9,33 +9,42 @@ import java.util.List;
  * What a chat prompt's token estimate counts (each message's text, its tool calls, the tools) without
  * the JSON tree around it, counted only when asked. A stream keeps this instead of its request's tree
  * once it has started: the tree is needed for attempts, and afterwards only the estimate of a stream
- * whose provider never reports usage reads the prompt.
+ * whose provider never reports usage reads the prompt. Made on every stream's start, so it only
+ * collects: message texts (the tree's own strings; a list of parts is joined, its images left out)
+ * and the tool subtrees, which are serialised for counting only if the estimate is ever asked for.
  *
  * @param fixedTokens the per-message overhead, and the prompt's own
- * @param texts       the strings whose tokens are counted (the tree's own strings where it has them)
+ * @param texts       message texts
+ * @param structures  tool calls and tool definitions, counted as their JSON
  */
-public record PromptText(long fixedTokens, List<String> texts) {
+public record PromptText(long fixedTokens, List<String> texts, List<JsonNode> structures) {
 
     public static PromptText of(JsonNode chatBody) {
         long fixed = 3;
         List<String> texts = new ArrayList<>();
+        List<JsonNode> structures = new ArrayList<>(0);
         for (JsonNode m : chatBody.path("messages")) {
             fixed += 4;
             texts.add(Json.contentText(m.get("content")));
-            if (m.has("tool_calls")) {
-                texts.add(m.get("tool_calls").toString());
+            JsonNode calls = m.get("tool_calls");
+            if (calls != null) {
+                structures.add(calls);
             }
         }
-        if (chatBody.has("tools")) {
-            texts.add(chatBody.get("tools").toString());
+        JsonNode tools = chatBody.get("tools");
+        if (tools != null) {
+            structures.add(tools);
         }
-        return new PromptText(fixed, List.copyOf(texts));
+        return new PromptText(fixed, texts, structures);
     }
 
     public long tokens() {
         long total = fixedTokens;
         for (String text : texts) {
             total += Tokens.count(text);
+        }
+        for (JsonNode structure : structures) {
+            total += Tokens.count(structure.toString());
         }
         return total;
     }
