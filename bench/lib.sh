@@ -138,3 +138,33 @@ catch_up() {
   done
   echo "    groups behind or with pending entries: ${behind:-unknown}"
 }
+
+# start_nginx PORT: nginx (2 workers) on PORT as a plain keep-alive reverse proxy to the simulator ($SIM).
+start_nginx() {
+  local port="$1" sim_port="${SIM##*:}"
+  step "starting nginx on :$port as a plain reverse proxy to the simulator"
+  cat >"$WORK/nginx.conf" <<EOF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream sim { server 127.0.0.1:$sim_port; keepalive 128; }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://sim;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+  nginx -p "$WORK" -c "$WORK/nginx.conf"
+}
+
+stop_nginx() {
+  [[ -f "$WORK/nginx.pid" ]] && nginx -p "$WORK" -c "$WORK/nginx.conf" -s quit 2>/dev/null || true
+}

@@ -41,7 +41,7 @@ need wrk wrk
 need nginx nginx-light
 
 cleanup() {
-  [[ -f "$WORK/nginx.pid" ]] && nginx -p "$WORK" -c "$WORK/nginx.conf" -s quit 2>/dev/null || true
+  stop_nginx
   [[ -n "${PORTKEY_PID:-}" ]] && kill "$PORTKEY_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -52,28 +52,7 @@ curl -s -X DELETE "$SIM/sim/providers/$PROVIDER" >/dev/null
 step "creating a benchmark account and key (no rate limit in the way)"
 create_bench_key
 
-step "starting nginx on :$NGINX_PORT as a plain reverse proxy to the simulator"
-sim_port="${SIM##*:}"
-cat >"$WORK/nginx.conf" <<EOF
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream sim { server 127.0.0.1:$sim_port; keepalive 128; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / {
-      proxy_pass http://sim;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-  }
-}
-EOF
-nginx -p "$WORK" -c "$WORK/nginx.conf"
+start_nginx "$NGINX_PORT"
 
 if [[ "$PORTKEY" == 1 ]]; then
   step "starting the Portkey AI gateway 1.15.2 on :$PORTKEY_PORT"

@@ -97,8 +97,10 @@ class MessagesApiTest extends GatewayTest {
                 ((Map<String, Object>) Simulator.lastRequest("sim-claude").get("headers")).get("anthropic-beta"));
 
         post("sk-good", messages("sim/multi", false)).then().statusCode(200); // sends prompt-caching-2024-07-31
+        // price-weighted selection may pick any of sim/multi's three OpenAI-compatible endpoints
         List<Map<String, Object>> openai = new java.util.ArrayList<>(Simulator.requests("sim-a"));
         openai.addAll(Simulator.requests("sim-b"));
+        openai.addAll(Simulator.requests("sim-c"));
         assertEquals(1, openai.size());
         assertNull(((Map<String, Object>) openai.get(0).get("headers")).get("anthropic-beta"));
 

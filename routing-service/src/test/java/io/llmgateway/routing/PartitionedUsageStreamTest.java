@@ -63,7 +63,7 @@ class PartitionedUsageStreamTest {
             accounts.add("acct-" + i + "-" + UUID.randomUUID());
         }
         UsagePublisher publisher = new UsagePublisher(redis, vertx, keys.usageStream(), partitions, 1000, 7, 100_000,
-                Files.createTempDirectory("spill"));
+                Files.createTempDirectory("spill"), true);
         publisher.start();
         int perAccount = 20;
         try {

@@ -264,6 +264,14 @@ public interface RoutingConfig {
         @WithDefault("${java.io.tmpdir}/routing-usage-spill")
         String spillDir();
 
+        /**
+         * Append each usage event to a journal in {@link #spillDir()} before its answer's last byte, until Redis
+         * has it, so a killed process's answers are still billed after its restart (a page-cache write per
+         * answer; the directory must outlive the process: an emptyDir survives a container restart).
+         */
+        @WithDefault("true")
+        boolean journal();
+
         /** Safety cap only: in normal operation the trimmer keeps just what a consumer group still needs. */
         @WithDefault("1000000")
         long streamMaxLen();

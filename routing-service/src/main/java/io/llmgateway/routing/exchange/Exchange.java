@@ -329,9 +329,10 @@ final class Exchange {
         Buffer body = format.answer(new Answer(head, c.providerName(), c.model().id(), completion, u, cost));
         response.putHeader("Content-Type", "application/json");
         response.putHeader("X-Gateway-Overhead-Ms", clock.overhead());
-        response.end(body);
+        // recorded before the answer goes out: its usage event is in the journal if the process dies right after
         finish(Ending.success(c, u, estimated, cost, completion.finishReason(), completion.nativeFinishReason(),
                 completion.upstreamId()));
+        response.end(body);
     }
 
     // ---------------------------------------------------------------- endings

@@ -367,9 +367,10 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         BigDecimal cost = Pricer.cost(active, u);
         Buffer last = Buffer.buffer(512);
         writer.done(last, u, cost);
-        end(last);
+        // recorded before the last bytes go out: the usage event is in the journal if the process dies right after
         onEnd.accept(Ending.success(active, u, usage.estimated(), cost,
                 finishReason == null ? "stop" : finishReason, nativeFinishReason, upstreamId));
+        end(last);
     }
 
     @Override
@@ -382,10 +383,10 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         BigDecimal cost = Pricer.cost(active, u);
         Buffer last = Buffer.buffer(512);
         writer.failed(last, message, u, cost);
-        end(last);
-        // billed for what was generated before the failure
+        // billed for what was generated before the failure, recorded before the last bytes go out
         onEnd.accept(new Ending(active, u, usage.estimated(), cost, UsageEvent.STATUS_ERROR, 502, "error", null,
                 message, upstreamId));
+        end(last);
     }
 
     /** The client left mid-stream: how it ended, billed for what was generated until then. */

@@ -45,8 +45,11 @@ public class UsagePublisher {
 
     private static final Logger LOG = Logger.getLogger(UsagePublisher.class);
 
-    /** An event ready to send: its JSON (UTF-8), the traceparent of its request, its account (the partition). */
-    private record Pending(Buffer data, String traceparent, String account) {
+    /**
+     * An event ready to send: its JSON (UTF-8), the traceparent of its request, its account (the partition), and
+     * the journal segment that holds it until it is sent or spilled (null for events from the spill file).
+     */
+    private record Pending(Buffer data, String traceparent, String account, UsageJournal.Segment segment) {
     }
 
     /** A line of the spill file: the event's JSON as a string, so the file stays readable. */
@@ -61,6 +64,7 @@ public class UsagePublisher {
     private final int batchSize;
     private final long maxLen;
     private final Path spillFile;
+    private final UsageJournal journal;
     private final ConcurrentLinkedDeque<Pending> queue = new ConcurrentLinkedDeque<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -81,17 +85,17 @@ public class UsagePublisher {
             io.micrometer.core.instrument.MeterRegistry metrics) {
         this(redis, vertx, keys.usageStream(), keys.usageStreams(config.usage().partitions()),
                 config.usage().queueCapacity(), config.usage().batchSize(), config.usage().streamMaxLen(),
-                Path.of(config.usage().spillDir()));
+                Path.of(config.usage().spillDir()), config.usage().journal());
         metrics.gauge("gateway.usage.queue.depth", size);
     }
 
     public UsagePublisher(Redis redis, Vertx vertx, String stream, int capacity, int batchSize, long maxLen, Path spillDir) {
-        this(redis, vertx, stream, List.of(stream), capacity, batchSize, maxLen, spillDir);
+        this(redis, vertx, stream, List.of(stream), capacity, batchSize, maxLen, spillDir, true);
     }
 
     /** {@code stream} names the usage stream (and the spill file) whatever its partitions are called. */
     public UsagePublisher(Redis redis, Vertx vertx, String stream, List<String> partitions, int capacity, int batchSize,
-            long maxLen, Path spillDir) {
+            long maxLen, Path spillDir, boolean journaled) {
         this.redis = redis;
         this.vertx = vertx;
         this.stream = stream;
@@ -100,7 +104,9 @@ public class UsagePublisher {
         this.batchSize = batchSize;
         this.maxLen = maxLen;
         // one file per stream name, so test runs with their own prefix never replay each other's events
-        this.spillFile = spillDir.resolve("usage-" + Integer.toHexString(stream.hashCode()) + ".jsonl");
+        String name = Integer.toHexString(stream.hashCode());
+        this.spillFile = spillDir.resolve("usage-" + name + ".jsonl");
+        this.journal = journaled ? new UsageJournal(spillDir, name, 4 << 20, this::offLoop) : null;
     }
 
     void start(@Observes StartupEvent event) {
@@ -108,6 +114,11 @@ public class UsagePublisher {
     }
 
     public void start() {
+        if (journal != null) {
+            // what a killed process answered for but had not sent yet: into the spill file, replayed below
+            journal.recover(lines -> appendToSpill(lines.stream()
+                    .map(l -> new Pending(Buffer.buffer(l[2]), l[1], l[0], null)).toList()));
+        }
         spillPresent.set(Files.exists(spillFile));
         timer = vertx.setPeriodic(1000, id -> drain());
     }
@@ -149,8 +160,12 @@ public class UsagePublisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (journal != null) {
+            journal.close(); // everything was sent or spilled
+        }
     }
 
+    /** Queues the event for Redis; returns once it is in the journal, so an answer sent after this is billed. */
     public void publish(UsageEvent event) {
         Buffer json;
         try {
@@ -159,7 +174,9 @@ public class UsagePublisher {
             LOG.errorf("usage event %s not serialisable: %s", event.generationId(), e.getMessage());
             return;
         }
-        Pending pending = new Pending(json, event.traceparent() == null ? "" : event.traceparent(), event.accountId());
+        String traceparent = event.traceparent() == null ? "" : event.traceparent();
+        Pending pending = new Pending(json, traceparent, event.accountId(),
+                journal == null ? null : journal.append(json, traceparent, event.accountId()));
         if (stopping || size.get() >= capacity) {
             spill(List.of(pending));
             return;
@@ -257,7 +274,10 @@ public class UsagePublisher {
             requests.add(Request.cmd(Command.XADD).arg(name).arg("MAXLEN").arg("~").arg(maxLen).arg("*")
                     .arg(RedisKeys.DATA_FIELD).arg(e.data()).arg(RedisKeys.TRACEPARENT_FIELD).arg(e.traceparent()));
         }
-        return redis.batch(requests).<List<Pending>>map(List.of()).otherwise(failure -> {
+        return redis.batch(requests).<List<Pending>>map(sent -> {
+            released(events);
+            return List.of();
+        }).otherwise(failure -> {
             lastFailure = name + ": " + failure.getMessage();
             return events;
         });
@@ -284,11 +304,7 @@ public class UsagePublisher {
      */
     private void spill(List<Pending> events) {
         spillPresent.set(true);
-        try {
-            spillExecutor.execute(() -> appendToSpill(events));
-        } catch (RejectedExecutionException e) {
-            appendToSpill(events);
-        }
+        offLoop(() -> appendToSpill(events));
     }
 
     private synchronized void appendToSpill(List<Pending> events) {
@@ -301,6 +317,7 @@ public class UsagePublisher {
                     w.newLine();
                 }
             }
+            released(events);
         } catch (IOException e) {
             LOG.errorf("could not spill %d usage events to %s: %s", events.size(), spillFile, e.getMessage());
         }
@@ -308,7 +325,25 @@ public class UsagePublisher {
 
     private static Pending unspilled(String line) throws IOException {
         Spilled s = Json.MAPPER.readValue(line, Spilled.class);
-        return new Pending(Buffer.buffer(s.data()), s.traceparent(), s.account());
+        return new Pending(Buffer.buffer(s.data()), s.traceparent(), s.account(), null);
+    }
+
+    /** These events are in Redis or in the spill file: the journal no longer needs them. */
+    private void released(List<Pending> events) {
+        if (journal != null) {
+            for (Pending e : events) {
+                journal.release(e.segment());
+            }
+        }
+    }
+
+    /** File work that must not run on an event loop: on the spill thread, or here once that has stopped. */
+    private void offLoop(Runnable task) {
+        try {
+            spillExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     private final AtomicBoolean replaying = new AtomicBoolean();

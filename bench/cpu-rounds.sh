@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Where the whole product's CPU goes, request by request: paired rounds as in bench/run.sh (nginx, then at
+# once the gateway, 32 connections), each also reporting the CPU time (/proc/PID/stat) that routing, the
+# simulator, Redis, auth, metering and PostgreSQL spent per gateway request: routing and the simulator
+# over the gateway's round, the others until auth and metering had settled the round's events.
+#
+#   bench/cpu-rounds.sh [--rounds 3] [--duration 10] [--billing-paused]
+#
+# --billing-paused stops auth and metering (SIGSTOP) during the gateway's rounds, as run.sh's billing-paused
+# points do; their CPU is then spent after the round, on the same events. Prints a markdown table.
+set -euo pipefail
+# shellcheck disable=SC1091
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+ROUNDS=3
+DURATION=10
+PAUSE=0
+declare -A OPTIONS=([--rounds]=ROUNDS [--duration]=DURATION) FLAGS=([--billing-paused]=PAUSE=1)
+USAGE="bench/cpu-rounds.sh [--rounds N] [--duration SECONDS] [--billing-paused]"
+parse_options "$@"
+NGINX_PORT=8095
+need wrk wrk
+need nginx nginx-light
+trap stop_nginx EXIT
+
+start_suite
+create_bench_key
+stop_nginx
+start_nginx "$NGINX_PORT"
+PIDS="$ROOT/.services/pids"
+pid_of() { cat "$PIDS/$1.pid"; }
+# cpu_ticks PID... -> user + system clock ticks the processes used so far (processes gone count 0)
+cpu_ticks() {
+  local total=0 p
+  for p in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  echo "$total"
+}
+# closed-loop req/s at 32 connections after 3 s of warm-up: BASE PATH MODEL KEY
+rps() {
+  local env=(BENCH_PATH="$2" BENCH_MODEL="$3" BENCH_KEY="$4" BENCH_HEADERS="" BENCH_PROVIDER="${BENCH_PROVIDER:-}" BENCH_STREAM=false)
+  env "${env[@]}" wrk -t2 -c32 -d3s -s "$ROOT/bench/chat.lua" "$1" >/dev/null 2>&1 || true
+  env "${env[@]}" wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/bench/chat.lua" "$1" 2>/dev/null | awk '/^Requests\/sec/{print $2}'
+}
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+ROWS=()
+# per BEFORE AFTER -> µs of CPU per request of the round (n, set in the loop)
+per() { echo $(( ($2 - $1) * TICK_US / n )); }
+for i in $(seq 1 "$ROUNDS"); do
+  step "round $i of $ROUNDS: nginx, then the gateway$([[ $PAUSE == 1 ]] && echo ' (billing paused)'), ${DURATION}s each"
+  catch_up >/dev/null
+  nginx_rps="$(rps "http://127.0.0.1:$NGINX_PORT" /p/openai/v1/chat/completions gpt-4o-mini "")"
+  routing=$(pid_of routing-service) sim=$(pid_of provider-simulator) auth=$(pid_of auth-service) metering=$(pid_of metering-service)
+  # PostgreSQL forks a backend per connection: sum over every postgres process alive at each reading
+  r0=$(cpu_ticks "$routing") s0=$(cpu_ticks "$sim") d0=$(cpu_ticks $(pgrep redis-server)) a0=$(cpu_ticks "$auth")
+  m0=$(cpu_ticks "$metering") p0=$(cpu_ticks $(pgrep postgres))
+  [[ "$PAUSE" == 1 ]] && kill -STOP "$auth" "$metering"
+  gateway_rps="$(BENCH_PROVIDER=openai rps "$GATEWAY" /api/v1/chat/completions openai/gpt-4o-mini "$BENCH_KEY")"
+  [[ "$PAUSE" == 1 ]] && kill -CONT "$auth" "$metering"
+  r1=$(cpu_ticks "$routing") s1=$(cpu_ticks "$sim")
+  catch_up >/dev/null
+  d1=$(cpu_ticks $(pgrep redis-server)) a1=$(cpu_ticks "$auth") m1=$(cpu_ticks "$metering") p1=$(cpu_ticks $(pgrep postgres))
+  # requests of the round and of its 3 s warm-up, which the CPU readings include
+  n=$(awk -v r="$gateway_rps" -v d="$DURATION" 'BEGIN{print int(r * (d + 3))}')
+  row="| $i | $nginx_rps | $gateway_rps | $(awk -v g="$gateway_rps" -v x="$nginx_rps" 'BEGIN{printf "%.2f", g / x}') | $(per "$r0" "$r1") | $(per "$s0" "$s1") | $(per "$d0" "$d1") | $(per "$a0" "$a1") | $(per "$m0" "$m1") | $(per "$p0" "$p1") |"
+  echo "    $row"
+  ROWS+=("$row")
+done
+echo
+echo "Command: \`flock -o -x /tmp/bench.lock bench/cpu-rounds.sh --rounds $ROUNDS --duration $DURATION$([[ $PAUSE == 1 ]] && echo ' --billing-paused')\` ($(date -u +%Y-%m-%dT%H:%MZ)); µs of CPU per gateway request (warm-up included):"
+echo
+echo "| round | nginx req/s | gateway req/s | x nginx | routing | simulator | Redis | auth | metering | PostgreSQL |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+printf '%s\n' "${ROWS[@]}"
