@@ -39,7 +39,7 @@ class UsagePublisherSpillTest {
         Path dir = Files.createTempDirectory("spill");
         String stream = "test:" + UUID.randomUUID() + ":gw:usage";
         Redis down = Redis.createClient(vertx, "redis://127.0.0.1:1");
-        UsagePublisher offline = new UsagePublisher(down, vertx, stream, 5, 10, 1000, dir);
+        UsagePublisher offline = new UsagePublisher(down, vertx, stream, List.of(stream), 5, 10, 1000, dir, true);
         offline.start();
         for (int i = 0; i < 20; i++) {
             offline.publish(event("gen-" + i));
@@ -51,7 +51,7 @@ class UsagePublisherSpillTest {
         offline.stop(); // what is still in memory goes to disk too
 
         Redis up = Redis.createClient(vertx, InfraLocator.redis().url());
-        UsagePublisher online = new UsagePublisher(up, vertx, stream, 5, 10, 1000, dir);
+        UsagePublisher online = new UsagePublisher(up, vertx, stream, List.of(stream), 5, 10, 1000, dir, true);
         online.start();
         try {
             List<String> ids = generationIds(up, stream, 20);
@@ -70,8 +70,8 @@ class UsagePublisherSpillTest {
         String stream = "test:" + UUID.randomUUID() + ":gw:usage";
         // the dying process: Redis unreachable, so its events wait in memory (well under the spill capacity)
         Vertx dying = Vertx.vertx();
-        UsagePublisher killed = new UsagePublisher(Redis.createClient(dying, "redis://127.0.0.1:1"), dying, stream, 1000,
-                10, 1000, dir);
+        UsagePublisher killed = new UsagePublisher(Redis.createClient(dying, "redis://127.0.0.1:1"), dying, stream,
+                List.of(stream), 1000, 10, 1000, dir, true);
         killed.start();
         for (int i = 0; i < 7; i++) {
             killed.publish(event("gen-k" + i));
@@ -85,7 +85,7 @@ class UsagePublisherSpillTest {
 
         Vertx vertx = Vertx.vertx();
         Redis up = Redis.createClient(vertx, InfraLocator.redis().url());
-        UsagePublisher next = new UsagePublisher(up, vertx, stream, 1000, 10, 1000, dir);
+        UsagePublisher next = new UsagePublisher(up, vertx, stream, List.of(stream), 1000, 10, 1000, dir, true);
         next.start();
         try {
             List<String> ids = generationIds(up, stream, 7);

@@ -33,6 +33,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -329,17 +330,14 @@ final class Exchange {
         Buffer body = format.answer(new Answer(head, c.providerName(), c.model().id(), completion, u, cost));
         response.putHeader("Content-Type", "application/json");
         response.putHeader("X-Gateway-Overhead-Ms", clock.overhead());
-        // recorded before the answer goes out: its usage event is in the journal if the process dies right after
         finish(Ending.success(c, u, estimated, cost, completion.finishReason(), completion.nativeFinishReason(),
-                completion.upstreamId()));
-        response.end(body);
+                completion.upstreamId()), () -> response.end(body));
     }
 
     // ---------------------------------------------------------------- endings
 
     private void onClientGone() {
-        // A connection closed after the whole answer was written (e.g. a client that asked for an
-        // h2c upgrade, or Connection: close) is not a cancellation: the answer was delivered.
+        // A connection closed after the whole answer was written (an h2c upgrade, Connection: close) is no cancellation
         if (finished || response.ended()) {
             return;
         }
@@ -348,7 +346,7 @@ final class Exchange {
             current.abandon();
         }
         if (relay != null && relay.relaying()) {
-            finish(relay.clientGone());
+            finish(relay.clientGone(), null);
         } else {
             finishCancelled();
         }
@@ -356,7 +354,7 @@ final class Exchange {
 
     private void finishCancelled() {
         if (!finished) {
-            finish(Ending.unserved(UsageEvent.STATUS_CANCELLED, 499, null, "client disconnected"));
+            finish(Ending.unserved(UsageEvent.STATUS_CANCELLED, 499, null, "client disconnected"), null);
         }
     }
 
@@ -377,11 +375,11 @@ final class Exchange {
             }
             format.fail(response, e);
         }
-        finish(Ending.unserved(UsageEvent.STATUS_ERROR, e.status(), "error", e.getMessage()));
+        finish(Ending.unserved(UsageEvent.STATUS_ERROR, e.status(), "error", e.getMessage()), null);
     }
 
-    /** Ends the exchange once: stops its timers, settles its cost and records it. */
-    private void finish(Ending ending) {
+    /** Ends the exchange once: stops its timers, journals its usage event before {@code answer}, settles, records. */
+    private void finish(Ending ending, Runnable answer) {
         if (finished) {
             return;
         }
@@ -390,11 +388,13 @@ final class Exchange {
             relay.close();
         }
         long costMicros = Admission.micros(ending.cost());
+        var event = s.recorder().journal(identity, ending, clock, failover.attempts(), costMicros, span); // billed if we die
+        Optional.ofNullable(answer).ifPresent(Runnable::run);
         if (gate.admitted()) {
             s.settlements().settle(gate.ticket(), costMicros);
         } else {
             unsettledMicros = costMicros; // settled when the admission answers
         }
-        s.recorder().record(identity, ending, clock, failover.attempts(), costMicros, span);
+        s.recorder().record(event, ending, clock, span);
     }
 }

@@ -26,7 +26,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import java.math.BigDecimal;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The client's SSE stream of a streaming {@link Exchange}: created with the exchange, because the
@@ -47,7 +47,8 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     /** The prompt, for the estimate; known once the stream started (its request's tree is let go then). */
     private PromptText prompt;
     private final RequestClock clock;
-    private final Consumer<Ending> onEnd;
+    /** The exchange's ending: journals the usage event, runs the answer's last bytes, then the rest. */
+    private final BiConsumer<Ending, Runnable> onEnd;
     private long keepaliveTimer = -1;
     /**
      * One timer per relayed stream for both limits, the provider's silence and the stream's total
@@ -79,7 +80,7 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
     private boolean upstreamDone;
 
     StreamRelay(ExchangeServices services, HttpServerResponse response, Context context, StreamWriter writer,
-            RequestClock clock, Consumer<Ending> onEnd) {
+            RequestClock clock, BiConsumer<Ending, Runnable> onEnd) {
         this.services = services;
         this.response = response;
         this.context = context;
@@ -367,10 +368,8 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         BigDecimal cost = Pricer.cost(active, u);
         Buffer last = Buffer.buffer(512);
         writer.done(last, u, cost);
-        // recorded before the last bytes go out: the usage event is in the journal if the process dies right after
         onEnd.accept(Ending.success(active, u, usage.estimated(), cost,
-                finishReason == null ? "stop" : finishReason, nativeFinishReason, upstreamId));
-        end(last);
+                finishReason == null ? "stop" : finishReason, nativeFinishReason, upstreamId), () -> end(last));
     }
 
     @Override
@@ -383,10 +382,9 @@ final class StreamRelay implements StreamSink, StreamTap.Listener {
         BigDecimal cost = Pricer.cost(active, u);
         Buffer last = Buffer.buffer(512);
         writer.failed(last, message, u, cost);
-        // billed for what was generated before the failure, recorded before the last bytes go out
+        // billed for what was generated before the failure
         onEnd.accept(new Ending(active, u, usage.estimated(), cost, UsageEvent.STATUS_ERROR, 502, "error", null,
-                message, upstreamId));
-        end(last);
+                message, upstreamId), () -> end(last));
     }
 
     /** The client left mid-stream: how it ended, billed for what was generated until then. */

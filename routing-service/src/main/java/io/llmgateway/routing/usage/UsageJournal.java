@@ -52,6 +52,7 @@ final class UsageJournal {
         }
     }
 
+    private final boolean enabled;
     private final Path dir;
     private final String prefix;
     private final long segmentBytes;
@@ -63,9 +64,11 @@ final class UsageJournal {
 
     /**
      * {@code name} tells the journals of different usage streams apart in a shared directory; {@code fileWork}
-     * runs a segment's deletion off the event loop.
+     * runs a segment's deletion off the event loop. A journal not {@code enabled} writes nothing and recovers all
+     * the same (what a process with the journal on left behind).
      */
-    UsageJournal(Path dir, String name, long segmentBytes, Consumer<Runnable> fileWork) {
+    UsageJournal(boolean enabled, Path dir, String name, long segmentBytes, Consumer<Runnable> fileWork) {
+        this.enabled = enabled;
         this.dir = dir;
         this.prefix = "journal-" + name + "-";
         this.segmentBytes = segmentBytes;
@@ -77,7 +80,7 @@ final class UsageJournal {
      * when the journal could not be written (logged: the request is answered all the same).
      */
     synchronized Segment append(Buffer json, String traceparent, String account) {
-        if (failing && System.nanoTime() - retryAt < 0) {
+        if (!enabled || failing && System.nanoTime() - retryAt < 0) {
             return null;
         }
         try {

@@ -49,8 +49,11 @@ public class UsagePublisher {
      * An event ready to send: its JSON (UTF-8), the traceparent of its request, its account (the partition), and
      * the journal segment that holds it until it is sent or spilled (null for events from the spill file).
      */
-    private record Pending(Buffer data, String traceparent, String account, UsageJournal.Segment segment) {
-    }
+    private record Pending(Buffer data, String traceparent, String account, UsageJournal.Segment segment)
+            implements Journaled { }
+
+    /** An event on disk, not yet handed to Redis: {@link #send} it. */
+    public sealed interface Journaled permits Pending { }
 
     /** A line of the spill file: the event's JSON as a string, so the file stays readable. */
     public record Spilled(String data, String traceparent, String account) {
@@ -89,10 +92,6 @@ public class UsagePublisher {
         metrics.gauge("gateway.usage.queue.depth", size);
     }
 
-    public UsagePublisher(Redis redis, Vertx vertx, String stream, int capacity, int batchSize, long maxLen, Path spillDir) {
-        this(redis, vertx, stream, List.of(stream), capacity, batchSize, maxLen, spillDir, true);
-    }
-
     /** {@code stream} names the usage stream (and the spill file) whatever its partitions are called. */
     public UsagePublisher(Redis redis, Vertx vertx, String stream, List<String> partitions, int capacity, int batchSize,
             long maxLen, Path spillDir, boolean journaled) {
@@ -106,7 +105,7 @@ public class UsagePublisher {
         // one file per stream name, so test runs with their own prefix never replay each other's events
         String name = Integer.toHexString(stream.hashCode());
         this.spillFile = spillDir.resolve("usage-" + name + ".jsonl");
-        this.journal = journaled ? new UsageJournal(spillDir, name, 4 << 20, this::offLoop) : null;
+        this.journal = new UsageJournal(journaled, spillDir, name, 4 << 20, this::offLoop);
     }
 
     void start(@Observes StartupEvent event) {
@@ -114,11 +113,9 @@ public class UsagePublisher {
     }
 
     public void start() {
-        if (journal != null) {
-            // what a killed process answered for but had not sent yet: into the spill file, replayed below
-            journal.recover(lines -> appendToSpill(lines.stream()
-                    .map(l -> new Pending(Buffer.buffer(l[2]), l[1], l[0], null)).toList()));
-        }
+        // what a killed process answered for but had not sent yet: into the spill file, replayed below
+        journal.recover(lines -> appendToSpill(lines.stream()
+                .map(l -> new Pending(Buffer.buffer(l[2]), l[1], l[0], null)).toList()));
         spillPresent.set(Files.exists(spillFile));
         timer = vertx.setPeriodic(1000, id -> drain());
     }
@@ -152,31 +149,38 @@ public class UsagePublisher {
         }
         spillExecutor.shutdown();
         try {
-            // a spill still being written when the process ends would be lost: wait for it, however
-            // slow the disk or the machine is right now
+            // a spill still being written when the process ends would be lost: wait for it, however slow
             if (!spillExecutor.awaitTermination(60, TimeUnit.SECONDS)) {
                 LOG.errorf("usage spill to %s did not finish within 60 s of shutdown", spillFile);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (journal != null) {
-            journal.close(); // everything was sent or spilled
-        }
+        journal.close(); // everything was sent or spilled
     }
 
-    /** Queues the event for Redis; returns once it is in the journal, so an answer sent after this is billed. */
     public void publish(UsageEvent event) {
+        send(journal(event));
+    }
+
+    /** The event, serialised and in the journal: an answer sent after this is billed even if the process dies. */
+    public Journaled journal(UsageEvent event) {
         Buffer json;
         try {
             json = UsageEventWriter.json(event);
         } catch (Exception e) {
             LOG.errorf("usage event %s not serialisable: %s", event.generationId(), e.getMessage());
-            return;
+            return null;
         }
         String traceparent = event.traceparent() == null ? "" : event.traceparent();
-        Pending pending = new Pending(json, traceparent, event.accountId(),
-                journal == null ? null : journal.append(json, traceparent, event.accountId()));
+        return new Pending(json, traceparent, event.accountId(), journal.append(json, traceparent, event.accountId()));
+    }
+
+    /** Queues a journaled event for Redis (null: one that could not be serialised, logged). */
+    public void send(Journaled event) {
+        if (!(event instanceof Pending pending)) {
+            return;
+        }
         if (stopping || size.get() >= capacity) {
             spill(List.of(pending));
             return;
@@ -330,10 +334,8 @@ public class UsagePublisher {
 
     /** These events are in Redis or in the spill file: the journal no longer needs them. */
     private void released(List<Pending> events) {
-        if (journal != null) {
-            for (Pending e : events) {
-                journal.release(e.segment());
-            }
+        for (Pending e : events) {
+            journal.release(e.segment());
         }
     }
 

@@ -45,10 +45,18 @@ public class UsageRecorder {
         this.tracer = ClientProxy.unwrap(tracer);
     }
 
-    /** Records a request's one ending. */
-    public void record(RequestIdentity id, Ending end, RequestClock clock, List<UsageAttempt> attempts,
-            long costMicros, Span span) {
-        usage.publish(event(id, end, clock, attempts, costMicros, producerSpan(id, span)));
+    /**
+     * The first half of recording a request's one ending, before its answer's last byte: the usage event, on disk.
+     * Only this much stands between the provider's answer and the client's.
+     */
+    public UsagePublisher.Journaled journal(RequestIdentity id, Ending end, RequestClock clock,
+            List<UsageAttempt> attempts, long costMicros, Span span) {
+        return usage.journal(event(id, end, clock, attempts, costMicros, producerSpan(id, span)));
+    }
+
+    /** The rest, after the answer: the event to Redis, the span's result, the meters. */
+    public void record(UsagePublisher.Journaled event, Ending end, RequestClock clock, Span span) {
+        usage.send(event);
         Candidate c = end.served();
         TokenUsage u = end.usage();
         span.setAttribute(GEN_AI_RESPONSE_MODEL, c == null ? "" : c.model().id());
@@ -57,7 +65,6 @@ public class UsageRecorder {
         if (end.finishReason() != null) {
             span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(end.finishReason()));
         }
-        span.setAttribute(GENERATION_ID, id.generationId());
         span.end();
         long elapsed = System.nanoTime() - clock.started();
         meters.finished(c == null ? "none" : c.model().id(), c == null ? "none" : c.providerSlug(), end.status(),
@@ -100,6 +107,7 @@ public class UsageRecorder {
 
     /** The usage event's producer span (ended at once: the XADD itself is batched in the background). */
     private String producerSpan(RequestIdentity id, Span parent) {
+        parent.setAttribute(GENERATION_ID, id.generationId());
         Span producer = tracer.spanBuilder("publish " + usage.streamName()).setSpanKind(SpanKind.PRODUCER)
                 .setParent(io.opentelemetry.context.Context.current().with(parent))
                 .setAttribute(MESSAGING_SYSTEM, "redis").setAttribute(MESSAGING_DESTINATION_NAME, usage.streamName())
