@@ -235,12 +235,12 @@ public class UsagePublisher {
                 if (redisUp) {
                     LOG.warnf("usage stream unreachable, keeping %d events: %s", size.get() + unsent.size(), lastFailure);
                 }
-                redisUp = false;
                 for (int i = unsent.size() - 1; i >= 0; i--) {
                     queue.addFirst(unsent.get(i));
                 }
                 size.addAndGet(unsent.size());
                 overflowToSpill();
+                redisUp = false; // once memory is back within its bound: whoever sees Redis down sees that too
                 draining.set(false); // the periodic timer retries
             }
         });
