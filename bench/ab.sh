@@ -72,13 +72,6 @@ direct_point() {
     wrk -t1 -c1 -d"${DURATION}s" --latency -s "$ROOT/bench/chat.lua" "$SIM" 2>/dev/null)"
   echo "$(awk '/^ +50%/{print $2}' <<<"$out" | to_ms) $(awk '/^ +99%/{print $2}' <<<"$out" | to_ms)"
 }
-# cpu_ms PID... -> CPU time (user + system) the processes used so far, in ms
-cpu_ms() {
-  local tick total=0 pid
-  tick="$(getconf CLK_TCK)"
-  for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done
-  echo $(( total * 1000 / tick ))
-}
 ttft_added() {
   TTFT_STREAMS="${TTFT_STREAMS:-60}" node "$ROOT/bench/ttft.mjs" "$SIM" "http://127.0.0.1:$1" "$BENCH_KEY" "$PROVIDER" \
     "$UPSTREAM_MODEL" "$GATEWAY_MODEL" | sed -n 's/.*added p50 \([-0-9.]*\) p99.*/\1/p' | head -1

@@ -28,36 +28,23 @@ stop_nginx
 start_nginx "$NGINX_PORT"
 PIDS="$ROOT/.services/pids"
 pid_of() { cat "$PIDS/$1.pid"; }
-# cpu_ticks PID... -> user + system clock ticks the processes used so far (processes gone count 0)
-cpu_ticks() {
-  local total=0 p
-  for p in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
-  echo "$total"
-}
-# closed-loop req/s at 32 connections after 3 s of warm-up: BASE PATH MODEL KEY
-rps() {
-  local env=(BENCH_PATH="$2" BENCH_MODEL="$3" BENCH_KEY="$4" BENCH_HEADERS="" BENCH_PROVIDER="${BENCH_PROVIDER:-}" BENCH_STREAM=false)
-  env "${env[@]}" wrk -t2 -c32 -d3s -s "$ROOT/bench/chat.lua" "$1" >/dev/null 2>&1 || true
-  env "${env[@]}" wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/bench/chat.lua" "$1" 2>/dev/null | awk '/^Requests\/sec/{print $2}'
-}
-TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 ROWS=()
 # per BEFORE AFTER -> µs of CPU per request of the round (n, set in the loop)
-per() { echo $(( ($2 - $1) * TICK_US / n )); }
+per() { echo $(( ($2 - $1) * 1000 / n )); }
 for i in $(seq 1 "$ROUNDS"); do
   step "round $i of $ROUNDS: nginx, then the gateway$([[ $PAUSE == 1 ]] && echo ' (billing paused)'), ${DURATION}s each"
   catch_up >/dev/null
-  nginx_rps="$(rps "http://127.0.0.1:$NGINX_PORT" /p/openai/v1/chat/completions gpt-4o-mini "")"
+  nginx_rps="$(rps "http://127.0.0.1:$NGINX_PORT" /p/openai/v1/chat/completions gpt-4o-mini "" "")"
   routing=$(pid_of routing-service) sim=$(pid_of provider-simulator) auth=$(pid_of auth-service) metering=$(pid_of metering-service)
   # PostgreSQL forks a backend per connection: sum over every postgres process alive at each reading
-  r0=$(cpu_ticks "$routing") s0=$(cpu_ticks "$sim") d0=$(cpu_ticks $(pgrep redis-server)) a0=$(cpu_ticks "$auth")
-  m0=$(cpu_ticks "$metering") p0=$(cpu_ticks $(pgrep postgres))
+  r0=$(cpu_ms "$routing") s0=$(cpu_ms "$sim") d0=$(cpu_ms $(pgrep redis-server)) a0=$(cpu_ms "$auth")
+  m0=$(cpu_ms "$metering") p0=$(cpu_ms $(pgrep postgres))
   [[ "$PAUSE" == 1 ]] && kill -STOP "$auth" "$metering"
-  gateway_rps="$(BENCH_PROVIDER=openai rps "$GATEWAY" /api/v1/chat/completions openai/gpt-4o-mini "$BENCH_KEY")"
+  gateway_rps="$(BENCH_PROVIDER=openai rps "$GATEWAY" /api/v1/chat/completions openai/gpt-4o-mini "$BENCH_KEY" "")"
   [[ "$PAUSE" == 1 ]] && kill -CONT "$auth" "$metering"
-  r1=$(cpu_ticks "$routing") s1=$(cpu_ticks "$sim")
+  r1=$(cpu_ms "$routing") s1=$(cpu_ms "$sim")
   catch_up >/dev/null
-  d1=$(cpu_ticks $(pgrep redis-server)) a1=$(cpu_ticks "$auth") m1=$(cpu_ticks "$metering") p1=$(cpu_ticks $(pgrep postgres))
+  d1=$(cpu_ms $(pgrep redis-server)) a1=$(cpu_ms "$auth") m1=$(cpu_ms "$metering") p1=$(cpu_ms $(pgrep postgres))
   # requests of the round and of its 3 s warm-up, which the CPU readings include
   n=$(awk -v r="$gateway_rps" -v d="$DURATION" 'BEGIN{print int(r * (d + 3))}')
   row="| $i | $nginx_rps | $gateway_rps | $(awk -v g="$gateway_rps" -v x="$nginx_rps" 'BEGIN{printf "%.2f", g / x}') | $(per "$r0" "$r1") | $(per "$s0" "$s1") | $(per "$d0" "$d1") | $(per "$a0" "$a1") | $(per "$m0" "$m1") | $(per "$p0" "$p1") |"

@@ -168,3 +168,18 @@ EOF
 stop_nginx() {
   [[ -f "$WORK/nginx.pid" ]] && nginx -p "$WORK" -c "$WORK/nginx.conf" -s quit 2>/dev/null || true
 }
+
+# rps BASE PATH MODEL KEY HEADERS -> req/s of one closed-loop point at 32 connections (after 3 s of warm-up)
+rps() {
+  local env=(BENCH_PATH="$2" BENCH_MODEL="$3" BENCH_KEY="$4" BENCH_HEADERS="$5" BENCH_PROVIDER="${BENCH_PROVIDER:-}" BENCH_STREAM=false)
+  env "${env[@]}" wrk -t2 -c32 -d3s -s "$ROOT/bench/chat.lua" "$1" >/dev/null 2>&1 || true
+  env "${env[@]}" wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/bench/chat.lua" "$1" 2>/dev/null | awk '/^Requests\/sec/{print $2}'
+}
+
+# cpu_ms PID... -> CPU time (user + system) the processes used so far, in ms (a process gone counts 0)
+cpu_ms() {
+  local tick total=0 pid
+  tick="$(getconf CLK_TCK)"
+  for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done
+  echo $(( total * 1000 / tick ))
+}

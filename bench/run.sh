@@ -109,12 +109,6 @@ rate_point() {
   echo "    $out"
 }
 
-# rps BASE PATH MODEL KEY HEADERS -> req/s of one closed-loop point at 32 connections (after 3 s of warm-up)
-rps() {
-  local env=(BENCH_PATH="$2" BENCH_MODEL="$3" BENCH_KEY="$4" BENCH_HEADERS="$5" BENCH_PROVIDER="${BENCH_PROVIDER:-}" BENCH_STREAM=false)
-  env "${env[@]}" wrk -t2 -c32 -d3s -s "$ROOT/bench/chat.lua" "$1" >/dev/null 2>&1 || true
-  env "${env[@]}" wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/bench/chat.lua" "$1" 2>/dev/null | awk '/^Requests\/sec/{print $2}'
-}
 
 declare -A R
 run_target() {

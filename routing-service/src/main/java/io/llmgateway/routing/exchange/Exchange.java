@@ -33,7 +33,6 @@ import io.vertx.core.http.HttpServerResponse;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -49,6 +48,7 @@ final class Exchange {
 
     private static final Logger LOG = Logger.getLogger(Exchange.class);
     private static final String INTERNAL = "Internal error; the request was not completed";
+    private static final Runnable NO_ANSWER = () -> { }; // an ending whose response is already written, or gone
 
     private final ExchangeServices s;
     private final HttpServerResponse response;
@@ -346,7 +346,7 @@ final class Exchange {
             current.abandon();
         }
         if (relay != null && relay.relaying()) {
-            finish(relay.clientGone(), null);
+            finish(relay.clientGone(), NO_ANSWER);
         } else {
             finishCancelled();
         }
@@ -354,7 +354,7 @@ final class Exchange {
 
     private void finishCancelled() {
         if (!finished) {
-            finish(Ending.unserved(UsageEvent.STATUS_CANCELLED, 499, null, "client disconnected"), null);
+            finish(Ending.unserved(UsageEvent.STATUS_CANCELLED, 499, null, "client disconnected"), NO_ANSWER);
         }
     }
 
@@ -375,7 +375,7 @@ final class Exchange {
             }
             format.fail(response, e);
         }
-        finish(Ending.unserved(UsageEvent.STATUS_ERROR, e.status(), "error", e.getMessage()), null);
+        finish(Ending.unserved(UsageEvent.STATUS_ERROR, e.status(), "error", e.getMessage()), NO_ANSWER);
     }
 
     /** Ends the exchange once: stops its timers, journals its usage event before {@code answer}, settles, records. */
@@ -389,7 +389,7 @@ final class Exchange {
         }
         long costMicros = Admission.micros(ending.cost());
         var event = s.recorder().journal(identity, ending, clock, failover.attempts(), costMicros, span); // billed if we die
-        Optional.ofNullable(answer).ifPresent(Runnable::run);
+        answer.run();
         if (gate.admitted()) {
             s.settlements().settle(gate.ticket(), costMicros);
         } else {

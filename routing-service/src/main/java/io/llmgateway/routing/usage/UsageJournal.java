@@ -133,7 +133,7 @@ final class UsageJournal {
      * file is deleted. Run at start-up, before this process writes its first segment: a segment named with this
      * process's own pid then belongs to an earlier process (a restarted container reuses pid 1).
      */
-    void recover(Consumer<List<String[]>> recovered) {
+    void recover(Consumer<List<UsagePublisher.Spilled>> recovered) {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -144,7 +144,7 @@ final class UsageJournal {
                 if (pid != self && pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     continue; // another replica's live journal
                 }
-                List<String[]> lines = lines(file);
+                List<UsagePublisher.Spilled> lines = lines(file);
                 if (!lines.isEmpty()) {
                     recovered.accept(lines);
                     LOG.infof("recovered %d usage events a stopped process had not sent yet (%s)", lines.size(),
@@ -200,15 +200,15 @@ final class UsageJournal {
     }
 
     /** Complete lines only: a line cut short by the crash belongs to an answer that was never finished. */
-    private static List<String[]> lines(Path file) throws IOException {
+    private static List<UsagePublisher.Spilled> lines(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        List<String[]> out = new ArrayList<>();
+        List<UsagePublisher.Spilled> out = new ArrayList<>();
         int start = 0;
         int end;
         while ((end = text.indexOf('\n', start)) >= 0) {
             String[] parts = text.substring(start, end).split("\t", 3);
             if (parts.length == 3 && !parts[2].isBlank()) {
-                out.add(parts);
+                out.add(new UsagePublisher.Spilled(parts[2], parts[1], parts[0]));
             }
             start = end + 1;
         }

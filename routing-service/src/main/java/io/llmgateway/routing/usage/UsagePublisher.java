@@ -114,8 +114,7 @@ public class UsagePublisher {
 
     public void start() {
         // what a killed process answered for but had not sent yet: into the spill file, replayed below
-        journal.recover(lines -> appendToSpill(lines.stream()
-                .map(l -> new Pending(Buffer.buffer(l[2]), l[1], l[0], null)).toList()));
+        journal.recover(lines -> appendToSpill(lines.stream().map(UsagePublisher::pending).toList()));
         spillPresent.set(Files.exists(spillFile));
         timer = vertx.setPeriodic(1000, id -> drain());
     }
@@ -327,8 +326,7 @@ public class UsagePublisher {
         }
     }
 
-    private static Pending unspilled(String line) throws IOException {
-        Spilled s = Json.MAPPER.readValue(line, Spilled.class);
+    private static Pending pending(Spilled s) {
         return new Pending(Buffer.buffer(s.data()), s.traceparent(), s.account(), null);
     }
 
@@ -370,7 +368,7 @@ public class UsagePublisher {
                         List<Pending> chunk = new ArrayList<>();
                         for (int i = done; i < Math.min(lines.size(), done + batchSize); i++) {
                             if (!lines.get(i).isBlank()) {
-                                chunk.add(unspilled(lines.get(i)));
+                                chunk.add(pending(Json.MAPPER.readValue(lines.get(i), Spilled.class)));
                             }
                         }
                         if (!send(chunk).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).isEmpty()) {
@@ -383,7 +381,7 @@ public class UsagePublisher {
                     List<Pending> rest = new ArrayList<>();
                     for (String line : lines.subList(done, lines.size())) {
                         if (!line.isBlank()) {
-                            rest.add(unspilled(line));
+                            rest.add(pending(Json.MAPPER.readValue(line, Spilled.class)));
                         }
                     }
                     appendToSpill(rest);

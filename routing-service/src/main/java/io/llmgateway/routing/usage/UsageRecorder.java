@@ -51,6 +51,7 @@ public class UsageRecorder {
      */
     public UsagePublisher.Journaled journal(RequestIdentity id, Ending end, RequestClock clock,
             List<UsageAttempt> attempts, long costMicros, Span span) {
+        span.setAttribute(GENERATION_ID, id.generationId());
         return usage.journal(event(id, end, clock, attempts, costMicros, producerSpan(id, span)));
     }
 
@@ -107,7 +108,6 @@ public class UsageRecorder {
 
     /** The usage event's producer span (ended at once: the XADD itself is batched in the background). */
     private String producerSpan(RequestIdentity id, Span parent) {
-        parent.setAttribute(GENERATION_ID, id.generationId());
         Span producer = tracer.spanBuilder("publish " + usage.streamName()).setSpanKind(SpanKind.PRODUCER)
                 .setParent(io.opentelemetry.context.Context.current().with(parent))
                 .setAttribute(MESSAGING_SYSTEM, "redis").setAttribute(MESSAGING_DESTINATION_NAME, usage.streamName())
