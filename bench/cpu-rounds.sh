@@ -59,7 +59,7 @@ for i in $(seq 1 "$ROUNDS"); do
   ROWS+=("$row")
 done
 echo
-echo "Command: \`flock -o -x /tmp/bench.lock bench/cpu-rounds.sh --rounds $ROUNDS --duration $DURATION$([[ -n $PAUSED ]] && echo " --paused $PAUSED")\` ($(date -u +%Y-%m-%dT%H:%MZ)); µs of CPU per gateway request (warm-up included):"
+echo "Command: \`flock -o -x /tmp/bench.lock bench/cpu-rounds.sh --rounds $ROUNDS --duration $DURATION$(case "$PAUSED" in billing) echo ' --billing-paused' ;; ?*) echo " --paused $PAUSED" ;; esac)\` ($(date -u +%Y-%m-%dT%H:%MZ)); µs of CPU per gateway request (warm-up included):"
 echo
 echo "| round | nginx req/s | gateway req/s | x nginx | routing | simulator | Redis | auth | metering | PostgreSQL |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -330,6 +330,10 @@ public class UsagePublisher {
         return new Pending(Buffer.buffer(s.data()), s.traceparent(), s.account(), null);
     }
 
+    private static Pending unspilled(String line) throws IOException {
+        return pending(Json.MAPPER.readValue(line, Spilled.class));
+    }
+
     /** These events are in Redis or in the spill file: the journal no longer needs them. */
     private void released(List<Pending> events) {
         for (Pending e : events) {
@@ -368,7 +372,7 @@ public class UsagePublisher {
                         List<Pending> chunk = new ArrayList<>();
                         for (int i = done; i < Math.min(lines.size(), done + batchSize); i++) {
                             if (!lines.get(i).isBlank()) {
-                                chunk.add(pending(Json.MAPPER.readValue(lines.get(i), Spilled.class)));
+                                chunk.add(unspilled(lines.get(i)));
                             }
                         }
                         if (!send(chunk).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).isEmpty()) {
@@ -381,7 +385,7 @@ public class UsagePublisher {
                     List<Pending> rest = new ArrayList<>();
                     for (String line : lines.subList(done, lines.size())) {
                         if (!line.isBlank()) {
-                            rest.add(pending(Json.MAPPER.readValue(line, Spilled.class)));
+                            rest.add(unspilled(line));
                         }
                     }
                     appendToSpill(rest);
