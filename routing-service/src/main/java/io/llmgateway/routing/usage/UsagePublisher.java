@@ -330,8 +330,15 @@ public class UsagePublisher {
         return new Pending(Buffer.buffer(s.data()), s.traceparent(), s.account(), null);
     }
 
-    private static Pending unspilled(String line) throws IOException {
-        return pending(Json.MAPPER.readValue(line, Spilled.class));
+    /** The events of spill-file lines (blank lines skipped). */
+    private static List<Pending> unspilled(List<String> lines) throws IOException {
+        List<Pending> out = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            if (!line.isBlank()) {
+                out.add(pending(Json.MAPPER.readValue(line, Spilled.class)));
+            }
+        }
+        return out;
     }
 
     /** These events are in Redis or in the spill file: the journal no longer needs them. */
@@ -369,12 +376,7 @@ public class UsagePublisher {
                 int done = 0;
                 try {
                     while (done < lines.size()) {
-                        List<Pending> chunk = new ArrayList<>();
-                        for (int i = done; i < Math.min(lines.size(), done + batchSize); i++) {
-                            if (!lines.get(i).isBlank()) {
-                                chunk.add(unspilled(lines.get(i)));
-                            }
-                        }
+                        List<Pending> chunk = unspilled(lines.subList(done, Math.min(lines.size(), done + batchSize)));
                         if (!send(chunk).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).isEmpty()) {
                             throw new IOException("usage stream unreachable");
                         }
@@ -382,13 +384,7 @@ public class UsagePublisher {
                     }
                     LOG.infof("replayed %d spilled usage events", lines.size());
                 } catch (Exception e) {
-                    List<Pending> rest = new ArrayList<>();
-                    for (String line : lines.subList(done, lines.size())) {
-                        if (!line.isBlank()) {
-                            rest.add(unspilled(line));
-                        }
-                    }
-                    appendToSpill(rest);
+                    appendToSpill(unspilled(lines.subList(done, lines.size())));
                 }
                 Files.deleteIfExists(replay);
                 spillPresent.set(Files.exists(spillFile));
